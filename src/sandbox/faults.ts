@@ -1,0 +1,176 @@
+/**
+ * Fault injection shared by both sandbox servers. Rules are scoped to a tenant (or all) and a
+ * route (fastify route pattern such as "POST /v2/attendance-periods", or "*"), and fire for
+ * a number of matching requests or with a probability from a seeded PRNG (reproducible runs).
+ *
+ * Kinds and when they act:
+ *  - latency           before the handler: waits a fixed or uniformly random time
+ *  - error             before the handler: answers with a 5xx (or any) status — a burst when `times` is set
+ *  - rate-limit        before the handler: answers 429, with or without Retry-After
+ *  - reset             before the handler: destroys the socket, nothing is written
+ *  - conflict          before the handler: timr's 409 conflict/resource-outdated
+ *  - commit-then-drop  after the handler: the write took effect, the client gets a reset or a hang
+ *  - concurrent-edit   before the handler (timr): applies `patch` to the addressed entry as an
+ *                      employee edit, so the request sees content newer than the client read
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+
+export const FaultRuleInput = z.object({
+  tenantId: z.string().default('*'),
+  route: z.string().default('*'),
+  /** Apply to this many matching requests, then retire. Unlimited when omitted. */
+  times: z.number().int().positive().optional(),
+  /** Skip this many matching requests before the rule starts firing. */
+  after: z.number().int().nonnegative().default(0),
+  probability: z.number().min(0).max(1).default(1),
+  fault: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('latency'), minMs: z.number().int().nonnegative(), maxMs: z.number().int().nonnegative().optional() }),
+    z.object({ kind: z.literal('error'), status: z.number().int().min(400).max(599).default(503) }),
+    z.object({ kind: z.literal('rate-limit'), retryAfterSeconds: z.number().int().nonnegative().nullable().default(1) }),
+    z.object({ kind: z.literal('reset') }),
+    z.object({ kind: z.literal('conflict') }),
+    z.object({ kind: z.literal('commit-then-drop'), mode: z.enum(['reset', 'timeout']).default('reset'), hangMs: z.number().int().positive().default(30_000) }),
+    z.object({ kind: z.literal('concurrent-edit'), patch: z.record(z.string(), z.unknown()) }),
+  ]),
+});
+export type FaultRuleInput = z.input<typeof FaultRuleInput>;
+export type FaultRule = z.infer<typeof FaultRuleInput> & { id: string; seen: number; fired: number };
+export type Fault = FaultRule['fault'];
+
+/** mulberry32: small, seedable, good enough to make random faults reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultRegistry {
+  private rules: FaultRule[] = [];
+  private nextId = 1;
+  private random: () => number;
+
+  constructor(seed = 42) {
+    this.random = prng(seed);
+  }
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { ...FaultRuleInput.parse(input), id: `fault-${this.nextId++}`, seen: 0, fired: 0 };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length !== before;
+  }
+
+  clear(tenantId?: string): void {
+    this.rules = tenantId ? this.rules.filter((r) => r.tenantId !== tenantId) : [];
+  }
+
+  reseed(seed: number): void {
+    this.random = prng(seed);
+  }
+
+  /** Picks the faults that fire for this request and counts them as used. */
+  take(tenantId: string | undefined, route: string, stage: 'before' | 'after'): Fault[] {
+    const fired: Fault[] = [];
+    for (const rule of this.rules) {
+      const isAfter = rule.fault.kind === 'commit-then-drop';
+      if (isAfter !== (stage === 'after')) continue;
+      if (rule.tenantId !== '*' && rule.tenantId !== tenantId) continue;
+      if (rule.route !== '*' && rule.route !== route) continue;
+      if (rule.times !== undefined && rule.fired >= rule.times) continue;
+      rule.seen++;
+      if (rule.seen <= rule.after) continue;
+      if (rule.probability < 1 && this.random() >= rule.probability) continue;
+      rule.fired++;
+      fired.push(rule.fault);
+    }
+    return fired;
+  }
+
+  randomBetween(min: number, max: number): number {
+    return min + Math.floor(this.random() * (max - min + 1));
+  }
+}
+
+/** "METHOD /pattern" as the fault rules name routes. */
+export function routeKey(request: FastifyRequest): string {
+  return `${request.method} ${request.routeOptions.url ?? request.url}`;
+}
+
+export interface FaultHooksOptions {
+  registry: FaultRegistry;
+  /** Tenant of the request, known after the server's auth step. */
+  tenantOf(request: FastifyRequest): string | undefined;
+  /** Renders a vendor-style error body for the given status. */
+  errorBody(status: number, title: string, detail: string, request: FastifyRequest): { contentType: string; body: unknown };
+  /** Applies a concurrent edit for the entry the request addresses (timr only). */
+  concurrentEdit?(request: FastifyRequest, patch: Record<string, unknown>): void;
+  /** Routes that are never faulted (the control API). */
+  isControlRoute(request: FastifyRequest): boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Registers the fault stages. Must be added after the server's auth hook so `tenantOf` works;
+ * runs as a preHandler (before) and an onSend (after) hook.
+ */
+export function installFaultHooks(app: FastifyInstance, opts: FaultHooksOptions): void {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (opts.isControlRoute(request)) return;
+    const faults = opts.registry.take(opts.tenantOf(request), routeKey(request), 'before');
+    for (const fault of faults) {
+      switch (fault.kind) {
+        case 'latency':
+          await sleep(fault.maxMs !== undefined ? opts.registry.randomBetween(fault.minMs, fault.maxMs) : fault.minMs);
+          break;
+        case 'reset':
+          request.raw.socket.destroy();
+          return reply.hijack();
+        case 'error': {
+          const e = opts.errorBody(fault.status, 'Injected fault', `Sandbox fault: HTTP ${fault.status}`, request);
+          return reply.code(fault.status).type(e.contentType).send(e.body);
+        }
+        case 'rate-limit': {
+          if (fault.retryAfterSeconds !== null) reply.header('retry-after', String(fault.retryAfterSeconds));
+          const e = opts.errorBody(429, 'Too Many Requests', 'Sandbox fault: rate limit exceeded', request);
+          return reply.code(429).type(e.contentType).send(e.body);
+        }
+        case 'conflict': {
+          const e = opts.errorBody(409, 'Resource outdated', 'The resource was modified by another request.', request);
+          return reply.code(409).type(e.contentType).send(e.body);
+        }
+        case 'concurrent-edit':
+          opts.concurrentEdit?.(request, fault.patch);
+          break;
+        case 'commit-then-drop':
+          break;
+      }
+    }
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+    if (opts.isControlRoute(request)) return payload;
+    const faults = opts.registry.take(opts.tenantOf(request), routeKey(request), 'after');
+    const drop = faults.find((f) => f.kind === 'commit-then-drop');
+    if (drop && drop.kind === 'commit-then-drop') {
+      if (drop.mode === 'timeout') await sleep(drop.hangMs);
+      request.raw.socket.destroy();
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Native Temporal worker threads and vitest's thread pool do not mix: one process per file.
+    pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: more parallel files only adds contention with the dev server.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
