@@ -122,7 +122,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       });
       return { address, namespace, uiUrl, cliVersion: 'sdk-download', cliSource: 'sdk-download', stop: () => env.teardown() };
     } catch (err) {
-      throw new Error(`${missingToolHelp(TEMPORAL_CLI)}\n(SDK download failed too: ${(err as Error).message})`);
+      throw new Error(`${missingToolHelp(TEMPORAL_CLI)}\n(SDK download failed too: ${(err as Error).message})`, { cause: err });
     }
   }
 

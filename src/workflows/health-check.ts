@@ -1,0 +1,13 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type * as activities from '../activities/health-check.js';
+
+const { reportWorkerHealth } = proxyActivities<typeof activities>({ startToCloseTimeout: '10 seconds' });
+
+/**
+ * Canary: proves a worker polls the task queue and can run activities. Used by the test
+ * harness and by `timr-sync doctor`-style checks in production.
+ */
+export async function healthCheckWorkflow(probe: string): Promise<{ probe: string; worker: string }> {
+  const worker = await reportWorkerHealth(probe);
+  return { probe, worker };
+}
