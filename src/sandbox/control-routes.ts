@@ -1,0 +1,111 @@
+/**
+ * The control API both sandbox servers expose under /_sandbox for tests, the demo and the
+ * benchmark. Unauthenticated and never faulted; it must only ever listen on loopback.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { CredentialStore } from './credentials.js';
+import { FaultRuleInput, type FaultRegistry } from './faults.js';
+import type { RequestLog } from './request-log.js';
+import { Seed } from './seed.js';
+
+export const CONTROL_PREFIX = '/_sandbox';
+
+export function isControlRoute(request: FastifyRequest): boolean {
+  return (request.routeOptions.url ?? request.url).startsWith(CONTROL_PREFIX);
+}
+
+export interface ControlTarget {
+  faults: FaultRegistry;
+  credentials: CredentialStore;
+  requests: RequestLog;
+  /** Loads the server's half of the seed, replacing the listed tenants. */
+  seed(seed: Seed): void;
+  /** Everything the server holds, optionally for one tenant. */
+  state(tenantId?: string): unknown;
+  /** Drops all tenants and data. */
+  reset(): void;
+}
+
+function badRequest(err: z.ZodError) {
+  return { error: 'invalid control request', issues: err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+}
+
+export function registerControlRoutes(app: FastifyInstance, target: ControlTarget): void {
+  app.post(`${CONTROL_PREFIX}/seed`, async (req, reply) => {
+    const parsed = Seed.safeParse(req.body);
+    if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+    target.seed(parsed.data);
+    return { tenants: parsed.data.tenants.map((t) => t.id) };
+  });
+
+  app.get(`${CONTROL_PREFIX}/state`, async (req) => {
+    const { tenant } = req.query as { tenant?: string };
+    return target.state(tenant);
+  });
+
+  app.post(`${CONTROL_PREFIX}/reset`, async () => {
+    target.reset();
+    target.faults.clear();
+    target.credentials.clear();
+    target.requests.clear();
+    return { reset: true };
+  });
+
+  app.post(`${CONTROL_PREFIX}/faults`, async (req, reply) => {
+    const parsed = FaultRuleInput.safeParse(req.body);
+    if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+    return reply.code(201).send(target.faults.add(parsed.data));
+  });
+  app.get(`${CONTROL_PREFIX}/faults`, async () => target.faults.list());
+  app.delete(`${CONTROL_PREFIX}/faults`, async (req) => {
+    const { tenant } = req.query as { tenant?: string };
+    target.faults.clear(tenant);
+    return { cleared: true };
+  });
+  app.delete(`${CONTROL_PREFIX}/faults/:id`, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    return target.faults.remove(id) ? reply.code(204).send() : reply.code(404).send({ error: `no fault ${id}` });
+  });
+
+  app.post(`${CONTROL_PREFIX}/tenants/:tenantId/rotate-credentials`, async (req, reply) => {
+    const { tenantId } = req.params as { tenantId: string };
+    if (!target.credentials.clientIdOf(tenantId)) return reply.code(404).send({ error: `unknown tenant ${tenantId}` });
+    return target.credentials.rotate(tenantId);
+  });
+
+  app.post(`${CONTROL_PREFIX}/tenants/:tenantId/expire-tokens`, async (req, reply) => {
+    const { tenantId } = req.params as { tenantId: string };
+    if (!target.credentials.clientIdOf(tenantId)) return reply.code(404).send({ error: `unknown tenant ${tenantId}` });
+    return { expired: target.credentials.expireTenant(tenantId) };
+  });
+
+  app.get(`${CONTROL_PREFIX}/requests`, async (req) => {
+    const { tenant } = req.query as { tenant?: string };
+    return target.requests.list(tenant);
+  });
+  app.delete(`${CONTROL_PREFIX}/requests`, async () => {
+    target.requests.clear();
+    return { cleared: true };
+  });
+}
+
+/** Logs every non-control request with its tenant and outcome into the request log. */
+export function installRequestLogging(
+  app: FastifyInstance,
+  log: RequestLog,
+  tenantOf: (request: FastifyRequest) => string | undefined,
+): void {
+  app.addHook('onResponse', async (request, reply) => {
+    if (isControlRoute(request)) return;
+    log.add({
+      at: new Date().toISOString(),
+      tenantId: tenantOf(request) ?? null,
+      method: request.method,
+      route: request.routeOptions.url ?? request.url,
+      url: request.url,
+      status: reply.statusCode,
+      dropped: request.raw.socket?.destroyed === true && !reply.sent,
+    });
+  });
+}
