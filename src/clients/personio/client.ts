@@ -1,0 +1,161 @@
+/**
+ * Personio API v2 client (persons, attendance periods) for one tenant. All calls of all tenants
+ * in a worker go through one shared rate limiter (Personio limits per source IP).
+ */
+import { z } from 'zod';
+import { ResponseShapeError } from '../errors.js';
+import { VendorHttp, type CallSpec } from '../http.js';
+import { getSharedPersonioLimiter, type RateLimiter } from '../rate-limiter.js';
+import type { ClientCredentials, TokenCache } from '../token-cache.js';
+import { AttendancePeriodFilters, PersonFilters, attendancePeriodParams, personParams } from './query.js';
+import {
+  AttendancePeriod,
+  AttendancePeriodCreate,
+  AttendancePeriodPatch,
+  AttendancePeriodsList,
+  CreatedResponse,
+  PersonsList,
+  TokenResponse,
+  type Person,
+} from './schemas.js';
+
+export interface PersonioClientOptions {
+  tenantId: string;
+  /** Host without path, e.g. https://api.personio.de */
+  baseUrl: string;
+  credentials: ClientCredentials;
+  /** Defaults to the process-wide limiter; tests pass their own. */
+  limiter?: RateLimiter;
+  timeoutMs?: number;
+  partnerId?: string;
+  appId?: string;
+  /** Defaults to the process-wide cache. */
+  tokenCache?: TokenCache;
+  getRetries?: number;
+  getRetryBackoffMs?: number;
+  /** Global pause after a 429 without Retry-After (default 1 s). */
+  rateLimitPauseMs?: number;
+}
+
+/** A single period, whether served bare or wrapped in `_data`. */
+const SinglePeriod = z.union([AttendancePeriod, z.object({ _data: AttendancePeriod }).transform((r) => r._data)]);
+
+export type DeleteOutcome = 'deleted' | 'already-gone';
+
+export class PersonioClient {
+  private readonly http: VendorHttp;
+
+  constructor(opts: PersonioClientOptions) {
+    const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    const headers: Record<string, string> = {
+      ...(opts.partnerId !== undefined && { 'Personio-Partner-ID': opts.partnerId }),
+      ...(opts.appId !== undefined && { 'Personio-App-ID': opts.appId }),
+    };
+    this.http = new VendorHttp({
+      vendor: 'personio',
+      tenantId: opts.tenantId,
+      baseUrl,
+      tokenUrl: `${baseUrl}/v2/auth/token`,
+      credentials: opts.credentials,
+      tokenSchema: TokenResponse,
+      limiter: opts.limiter ?? getSharedPersonioLimiter(),
+      headers,
+      ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
+      ...(opts.tokenCache !== undefined && { tokenCache: opts.tokenCache }),
+      ...(opts.getRetries !== undefined && { getRetries: opts.getRetries }),
+      ...(opts.getRetryBackoffMs !== undefined && { getRetryBackoffMs: opts.getRetryBackoffMs }),
+      ...(opts.rateLimitPauseMs !== undefined && { rateLimitPauseMs: opts.rateLimitPauseMs }),
+    });
+  }
+
+  get tenantId(): string {
+    return this.http.tenantId;
+  }
+
+  /** Every person matching the filters, across all pages. */
+  listPersons(filters: PersonFilters = {}): AsyncGenerator<Person> {
+    const spec = { method: 'GET', template: '/v2/persons' } as const;
+    const valid = this.http.validateBody(spec, PersonFilters, filters);
+    return this.paginate(spec, personParams(valid), PersonsList);
+  }
+
+  /** All persons with this e-mail (normally one; more means the match is ambiguous). */
+  async findPersonsByEmail(email: string): Promise<Person[]> {
+    const persons: Person[] = [];
+    for await (const p of this.listPersons({ email })) persons.push(p);
+    return persons;
+  }
+
+  /**
+   * Creates one period and returns its id. Not idempotent: Personio has no idempotency key, so
+   * callers reconcile (list the window) before retrying a create whose outcome is unknown.
+   */
+  async createAttendancePeriod(body: AttendancePeriodCreate, opts: { skipApproval: boolean } = { skipApproval: true }): Promise<string> {
+    const spec = { method: 'POST', template: '/v2/attendance-periods' } as const;
+    const json = this.http.validateBody(spec, AttendancePeriodCreate, body);
+    const created = await this.http.requestJson(
+      { ...spec, json, searchParams: new URLSearchParams({ skip_approval: String(opts.skipApproval) }), expect: [200, 201] },
+      CreatedResponse,
+    );
+    return created.id;
+  }
+
+  /** Every period matching the filters, across all pages. */
+  listAttendancePeriods(filters: AttendancePeriodFilters = {}): AsyncGenerator<AttendancePeriod> {
+    const spec = { method: 'GET', template: '/v2/attendance-periods' } as const;
+    const valid = this.http.validateBody(spec, AttendancePeriodFilters, filters);
+    return this.paginate(spec, attendancePeriodParams(valid), AttendancePeriodsList);
+  }
+
+  getAttendancePeriod(id: string): Promise<AttendancePeriod> {
+    return this.http.requestJson(
+      { method: 'GET', template: '/v2/attendance-periods/{id}', path: `/v2/attendance-periods/${encodeURIComponent(id)}`, resourceId: id, expect: [200] },
+      SinglePeriod,
+    );
+  }
+
+  async patchAttendancePeriod(id: string, patch: AttendancePeriodPatch): Promise<void> {
+    const spec = { method: 'PATCH', template: '/v2/attendance-periods/{id}', resourceId: id } as const;
+    const json = this.http.validateBody(spec, AttendancePeriodPatch, patch);
+    await this.http.request({ ...spec, path: `/v2/attendance-periods/${encodeURIComponent(id)}`, json, expect: [200, 204] });
+  }
+
+  /** 404 means someone (or an earlier attempt of ours) already deleted it: the goal is reached. */
+  async deleteAttendancePeriod(id: string): Promise<DeleteOutcome> {
+    const res = await this.http.request({
+      method: 'DELETE',
+      template: '/v2/attendance-periods/{id}',
+      path: `/v2/attendance-periods/${encodeURIComponent(id)}`,
+      resourceId: id,
+      expect: [200, 204, 404],
+    });
+    return res.status === 404 ? 'already-gone' : 'deleted';
+  }
+
+  /** Follows `_meta.links.next.href` as given (same origin only) until there is none. */
+  private async *paginate<Item>(
+    spec: Pick<CallSpec, 'method' | 'template'>,
+    firstQuery: URLSearchParams,
+    schema: z.ZodType<{ _data: Item[]; _meta?: { links?: { next?: { href: string } | undefined } | undefined } | undefined }>,
+  ): AsyncGenerator<Item> {
+    const seen = new Set<string>();
+    let next: string | undefined;
+    let first = true;
+    while (first || next !== undefined) {
+      const call: CallSpec = first
+        ? { ...spec, searchParams: firstQuery, expect: [200] }
+        : { ...spec, url: next, expect: [200] };
+      first = false;
+      const page = await this.http.requestJson(call, schema);
+      yield* page._data;
+      next = page._meta?.links?.next?.href;
+      if (next !== undefined) {
+        // A server handing out the same link twice would page forever.
+        if (seen.has(next)) {
+          throw new ResponseShapeError({ ...this.http.context(spec), status: 200, issues: ['_meta.links.next.href repeats an earlier page link'] });
+        }
+        seen.add(next);
+      }
+    }
+  }
+}
