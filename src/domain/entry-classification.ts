@@ -1,0 +1,74 @@
+/**
+ * What a timr entry is for the sync: an attendance to transfer, a Zeitausgleich, something
+ * to leave alone (for now or for good), or data that cannot be transferred as it stands.
+ */
+import type { WorkingTime, WorkingTimeType, WorkingTimeTypeCategory } from '../clients/timr/schemas.js';
+import type { TenantSyncConfig } from './tenant-config.js';
+import { parseInstant } from './time-zone.js';
+import { readBreaks, wholeSecond, type InterpretedBreaks } from './timr-breaks.js';
+import { isZeitausgleichType } from './zeitausgleich.js';
+
+/** timr working-time type id → category (the entry itself only carries id, name, external id). */
+export type WorkingTimeTypeCategories = Readonly<Record<string, WorkingTimeTypeCategory>>;
+
+export function typeCategories(types: readonly Pick<WorkingTimeType, 'id' | 'category'>[]): WorkingTimeTypeCategories {
+  return Object.fromEntries(types.map((t) => [t.id, t.category]));
+}
+
+export interface ClassificationContext {
+  config: TenantSyncConfig;
+  typeCategories: WorkingTimeTypeCategories;
+}
+
+/** `running`/`paused`/`unfinished` wait for the entry to end; the others are never transferred. */
+export type SkipCode = 'running' | 'paused' | 'unfinished' | 'archived' | 'absence' | 'empty';
+
+export type EntryClassification =
+  | { kind: 'attendance'; start: number; end: number; breaks: InterpretedBreaks; warnings: string[] }
+  | { kind: 'zeitausgleich'; start: number }
+  | { kind: 'skip'; code: SkipCode; reason: string }
+  /** `reason` completes "timr entry X of Y on Z …" and says how to fix it. */
+  | { kind: 'invalid'; reason: string };
+
+export function classifyEntry(entry: WorkingTime, ctx: ClassificationContext): EntryClassification {
+  if (entry.status === 'running') return skip('running', 'is still running');
+  if (entry.status === 'paused') return skip('paused', 'is paused');
+  if (entry.status === 'archived') return skip('archived', 'is archived');
+
+  let start: number;
+  try {
+    start = wholeSecond(parseInstant(entry.start));
+  } catch {
+    return { kind: 'invalid', reason: `has an unreadable start "${entry.start}"; correct it in timr` };
+  }
+
+  const type = entry.working_time_type;
+  if (isZeitausgleichType(type, ctx.config.zeitausgleich)) return { kind: 'zeitausgleich', start };
+
+  const category = ctx.typeCategories[type.id];
+  if (category === undefined) {
+    return {
+      kind: 'invalid',
+      reason: `has working time type "${type.name}" (${type.id}), which is not among the tenant's working time types; check the type in timr (the list is re-read every run)`,
+    };
+  }
+  if (category !== 'attendance_time') {
+    return skip('absence', `has type "${type.name}" of category ${category}, which is not an attendance`);
+  }
+
+  if (entry.end === null) return skip('unfinished', 'has no end time yet');
+  let end: number;
+  try {
+    end = wholeSecond(parseInstant(entry.end));
+  } catch {
+    return { kind: 'invalid', reason: `has an unreadable end "${entry.end}"; correct it in timr` };
+  }
+  if (end < start) return { kind: 'invalid', reason: `ends (${entry.end}) before it starts (${entry.start}); correct the times in timr` };
+  if (end === start) return skip('empty', 'lasts zero minutes');
+
+  const breaks = readBreaks(entry, start, end, ctx.config.timezone);
+  if (!breaks.ok) return { kind: 'invalid', reason: breaks.problem };
+  return { kind: 'attendance', start, end, breaks: breaks.breaks, warnings: breaks.warnings };
+}
+
+const skip = (code: SkipCode, reason: string): EntryClassification => ({ kind: 'skip', code, reason });

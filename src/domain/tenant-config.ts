@@ -1,0 +1,75 @@
+/**
+ * Per-tenant, non-secret sync configuration: how timr entries are read (time zone, which
+ * type means Zeitausgleich, where position-less breaks go) and how employees are matched.
+ * The workflow carries the parsed value; only activities, the CLI and tests parse.
+ */
+import { z } from 'zod';
+import { isValidTimeZone } from './time-zone.js';
+
+export const MatchingStrategy = z.enum(['email', 'employee_number', 'external_id']);
+export type MatchingStrategy = z.infer<typeof MatchingStrategy>;
+
+export const MatchingConfig = z.strictObject({
+  strategy: MatchingStrategy.default('email'),
+  /** timr user id → Personio person id. Wins over the strategy; the way out of ambiguous or missing keys. */
+  overrides: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
+export type MatchingConfig = z.infer<typeof MatchingConfig>;
+
+const trimmedNonEmpty = z.string().trim().min(1, 'must not be empty');
+
+export const ZeitausgleichConfig = z.strictObject({
+  /** timr working-time type ids. When ids or external ids are configured, names are ignored. */
+  typeIds: z.array(trimmedNonEmpty).default([]),
+  externalIds: z.array(trimmedNonEmpty).default([]),
+  /** Fallback match on the type name (case-insensitive, trimmed); admins can rename types. */
+  names: z.array(trimmedNonEmpty).default(['Zeitausgleich']),
+});
+export type ZeitausgleichConfig = z.infer<typeof ZeitausgleichConfig>;
+
+export const UnpositionedBreakPlacement = z.enum(['middle', 'start']);
+export type UnpositionedBreakPlacement = z.infer<typeof UnpositionedBreakPlacement>;
+
+export const BreaksConfig = z.strictObject({
+  /** Where a break with a duration but no start/end is put in the entry. */
+  unpositioned: UnpositionedBreakPlacement.default('middle'),
+});
+export type BreaksConfig = z.infer<typeof BreaksConfig>;
+
+export const TenantSyncConfig = z.strictObject({
+  timezone: z
+    .string()
+    .default('Europe/Vienna')
+    .refine(isValidTimeZone, { message: 'unknown IANA time zone (use e.g. "Europe/Vienna")' }),
+  matching: MatchingConfig.prefault({}),
+  zeitausgleich: ZeitausgleichConfig.prefault({}),
+  breaks: BreaksConfig.prefault({}),
+  /** Longest comment sent to Personio; longer timr notes are cut with "…" and a warning. */
+  commentMaxLength: z.number().int().min(2).max(100_000).default(1000),
+});
+export type TenantSyncConfig = z.infer<typeof TenantSyncConfig>;
+export type TenantSyncConfigInput = z.input<typeof TenantSyncConfig>;
+
+export type ConfigParseResult = { ok: true; config: TenantSyncConfig } | { ok: false; problems: string[] };
+
+/** Parses without throwing; each problem reads "path: message" so it can be shown as is. */
+export function safeParseTenantSyncConfig(input: unknown): ConfigParseResult {
+  const result = TenantSyncConfig.safeParse(input);
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, problems: result.error.issues.map(describeIssue) };
+}
+
+/** Parses or throws an Error whose message names the tenant and every offending field. */
+export function parseTenantSyncConfig(input: unknown, tenantId: string): TenantSyncConfig {
+  const result = safeParseTenantSyncConfig(input);
+  if (result.ok) return result.config;
+  throw new Error(
+    `Sync configuration of tenant "${tenantId}" is invalid; fix these fields and apply it again:\n` +
+      result.problems.map((p) => `  - ${p}`).join('\n'),
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length === 0 ? '(config)' : issue.path.map(String).join('.');
+  return `${path}: ${issue.message}`;
+}

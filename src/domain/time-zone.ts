@@ -1,0 +1,124 @@
+/**
+ * Instants ↔ wall-clock time in an IANA zone, on top of Intl (full ICU ships with Node).
+ *
+ * "Wall time" here is a naive millisecond count: the local calendar date and clock time read
+ * as if they were UTC (Date.UTC of the local fields). Differences of wall times are what a
+ * system without offsets — Personio's LocalDateTime — sees as durations.
+ */
+import type { AttendancePeriodCreate } from '../clients/personio/schemas.js';
+
+/** Personio's `YYYY-MM-DDTHH:mm:ss`, no offset. */
+export type LocalDateTime = AttendancePeriodCreate['start']['date_time'];
+/** `YYYY-MM-DD`. */
+export type LocalDate = string;
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Epoch milliseconds of an RFC 3339 date-time with offset; throws on anything else. */
+export function parseInstant(value: string): number {
+  // Date.parse alone would also accept offset-less strings and read them in the process zone.
+  if (!RFC3339.test(value)) throw new RangeError(`"${value}" is not an RFC 3339 date-time with offset`);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new RangeError(`"${value}" is not a valid date-time`);
+  return ms;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  if (zone.trim() === '' || zone !== zone.trim()) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** Naive wall-clock milliseconds of `instant` in `zone` (see module comment). */
+export function wallTime(instant: number, zone: string): number {
+  const fields: Record<string, number> = {};
+  for (const part of formatterFor(zone).formatToParts(instant)) {
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  }
+  const subSecond = ((instant % 1000) + 1000) % 1000;
+  return (
+    Date.UTC(fields.year ?? NaN, (fields.month ?? NaN) - 1, fields.day ?? NaN, fields.hour ?? NaN, fields.minute ?? NaN, fields.second ?? NaN) +
+    subSecond
+  );
+}
+
+/** UTC offset of `zone` at `instant`, in milliseconds (e.g. +2 h for Vienna in summer). */
+export function offsetAt(instant: number, zone: string): number {
+  return wallTime(instant, zone) - instant;
+}
+
+/** Formats a naive wall time as Personio's LocalDateTime (seconds precision, truncated). */
+export function formatWallTime(wall: number): LocalDateTime {
+  return new Date(wall).toISOString().slice(0, 19);
+}
+
+export function toLocalDateTime(instant: number, zone: string): LocalDateTime {
+  return formatWallTime(wallTime(instant, zone));
+}
+
+export function localDateOf(instant: number, zone: string): LocalDate {
+  return formatWallTime(wallTime(instant, zone)).slice(0, 10);
+}
+
+/** The date after `date` (pure calendar arithmetic). */
+export function nextDate(date: LocalDate): LocalDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * First instant whose local date is `date` — local midnight, or the end of the DST gap in
+ * zones that skip midnight itself. Assumes local dates only move forward in time, which holds
+ * in every zone except a few that fall back across midnight.
+ */
+export function startOfLocalDay(date: LocalDate, zone: string): number {
+  const naiveMidnight = Date.parse(`${date}T00:00:00Z`);
+  const isStart = (t: number) => localDateOf(t, zone) === date && localDateOf(t - 1, zone) < date;
+  // Usual case: one or two offset corrections land exactly on midnight.
+  const first = naiveMidnight - offsetAt(naiveMidnight, zone);
+  if (isStart(first)) return first;
+  const second = naiveMidnight - offsetAt(first, zone);
+  if (isStart(second)) return second;
+  // Midnight falls into a DST gap: search the instant where the date changes.
+  // Offsets lie within −12 h…+14 h, so the answer lies in this window.
+  let lo = naiveMidnight - 15 * HOUR_MS; // date < `date` here
+  let hi = naiveMidnight + 13 * HOUR_MS; // date ≥ `date` here
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (localDateOf(mid, zone) >= date) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** Start of the local day following the one `instant` falls on. */
+export function nextLocalMidnight(instant: number, zone: string): number {
+  return startOfLocalDay(nextDate(localDateOf(instant, zone)), zone);
+}

@@ -1,0 +1,81 @@
+/**
+ * Reads a timr entry's break list into what the tiling needs: positioned break intervals
+ * (clipped to the entry) and durations without a position.
+ */
+import type { BreakTime, WorkingTime } from '../clients/timr/schemas.js';
+import { MINUTE_MS, parseInstant, toLocalDateTime } from './time-zone.js';
+import type { Interval } from './break-tiling.js';
+
+export interface InterpretedBreaks {
+  positioned: Interval[];
+  /** Milliseconds each; includes the part of `break_time_total_minutes` no listed break explains. */
+  durationOnly: number[];
+}
+
+export type BreakReading =
+  | { ok: true; breaks: InterpretedBreaks; warnings: string[] }
+  | { ok: false; problem: string };
+
+/** Personio takes whole seconds; cutting sub-seconds early keeps every later step exact. */
+export const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+const clock = (instant: number, zone: string) => toLocalDateTime(instant, zone).slice(11, 16);
+
+export function readBreaks(entry: WorkingTime, entryStart: number, entryEnd: number, zone: string): BreakReading {
+  const positioned: Interval[] = [];
+  const durationOnly: number[] = [];
+  const warnings: string[] = [];
+  let listedMinutes = 0;
+
+  for (const [index, brk] of entry.break_times.entries()) {
+    const name = `break #${index + 1}`;
+    if (brk.type === 'ongoing') {
+      return { ok: false, problem: `${name} is still running although the entry has ended; end the break in timr` };
+    }
+    listedMinutes += brk.duration_minutes;
+    const span = positionOf(brk);
+    if (span === 'unreadable') return { ok: false, problem: `${name} has an unreadable start or end; correct it in timr` };
+    if (span === null) {
+      if (brk.duration_minutes > 0) durationOnly.push(brk.duration_minutes * MINUTE_MS);
+      continue;
+    }
+    if (span.end < span.start) {
+      return { ok: false, problem: `${name} ends (${clock(span.end, zone)}) before it starts (${clock(span.start, zone)}); correct it in timr` };
+    }
+    if (span.end === span.start) continue;
+    const spanMinutes = (span.end - span.start) / MINUTE_MS;
+    if (brk.start && brk.end && Math.abs(spanMinutes - brk.duration_minutes) >= 1) {
+      warnings.push(`${name}: duration_minutes is ${brk.duration_minutes} but start/end span ${Math.round(spanMinutes)} min; used start/end`);
+    }
+    if (span.end <= entryStart || span.start >= entryEnd) {
+      return {
+        ok: false,
+        problem: `${name} (${clock(span.start, zone)}–${clock(span.end, zone)}) lies outside the entry; move it into the entry's time or delete it in timr`,
+      };
+    }
+    const clipped = { start: Math.max(span.start, entryStart), end: Math.min(span.end, entryEnd) };
+    if (clipped.start !== span.start || clipped.end !== span.end) {
+      warnings.push(`${name} (${clock(span.start, zone)}–${clock(span.end, zone)}) reaches outside the entry; only the part inside it was used`);
+    }
+    positioned.push(clipped);
+  }
+
+  const unexplainedMinutes = entry.break_time_total_minutes - listedMinutes;
+  if (unexplainedMinutes > 0) durationOnly.push(unexplainedMinutes * MINUTE_MS);
+  return { ok: true, breaks: { positioned, durationOnly }, warnings };
+}
+
+/** A start or an end plus the duration is as good as both. */
+function positionOf(brk: Exclude<BreakTime, { type: 'ongoing' }>): Interval | null | 'unreadable' {
+  const duration = brk.duration_minutes * MINUTE_MS;
+  try {
+    const start = brk.start ? wholeSecond(parseInstant(brk.start)) : null;
+    const end = brk.end ? wholeSecond(parseInstant(brk.end)) : null;
+    if (start !== null && end !== null) return { start, end };
+    if (start !== null) return { start, end: start + duration };
+    if (end !== null) return { start: end - duration, end };
+    return null;
+  } catch {
+    return 'unreadable';
+  }
+}

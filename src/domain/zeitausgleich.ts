@@ -1,0 +1,35 @@
+/**
+ * Zeitausgleich (compensatory time off): recognising the type, and the one place that decides
+ * how it is represented in Personio.
+ */
+import type { WorkingTimeTypePartial } from '../clients/timr/schemas.js';
+import type { ZeitausgleichConfig } from './tenant-config.js';
+import type { PlannedPeriod } from './planned-period.js';
+import type { LocalDateTime } from './time-zone.js';
+
+export const ZEITAUSGLEICH_COMMENT = 'Zeitausgleich';
+
+const normalizeName = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('de');
+
+/**
+ * Type id first, then external id. Names are only the out-of-the-box match: once a tenant
+ * configures ids, a type that merely carries the name (say, a new one an admin created) must
+ * not book 0 hours.
+ */
+export function isZeitausgleichType(type: WorkingTimeTypePartial, config: ZeitausgleichConfig): boolean {
+  if (config.typeIds.length > 0 || config.externalIds.length > 0) {
+    if (config.typeIds.includes(type.id)) return true;
+    const externalId = type.external_id?.trim();
+    return externalId !== undefined && externalId !== '' && config.externalIds.includes(externalId);
+  }
+  const name = normalizeName(type.name);
+  return config.names.some((n) => normalizeName(n) === name);
+}
+
+/**
+ * "0 hours booked" on the entry's day: one zero-length WORK period at the local start.
+ * Whether Personio accepts start == end is unconfirmed; change the representation here only.
+ */
+export function zeitausgleichPeriod(localStart: LocalDateTime): PlannedPeriod {
+  return { type: 'WORK', start: localStart, end: localStart, comment: ZEITAUSGLEICH_COMMENT };
+}

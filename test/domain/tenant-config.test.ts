@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseTenantSyncConfig, safeParseTenantSyncConfig, TenantSyncConfig } from '../../src/domain/tenant-config.js';
+
+describe('TenantSyncConfig', () => {
+  it('fills every default from an empty object', () => {
+    expect(TenantSyncConfig.parse({})).toEqual({
+      timezone: 'Europe/Vienna',
+      matching: { strategy: 'email', overrides: {} },
+      zeitausgleich: { typeIds: [], externalIds: [], names: ['Zeitausgleich'] },
+      breaks: { unpositioned: 'middle' },
+      commentMaxLength: 1000,
+    });
+  });
+
+  it('keeps nested defaults when only part of a section is given', () => {
+    const config = TenantSyncConfig.parse({ matching: { overrides: { 'u-1': 'p-9' } }, zeitausgleich: { typeIds: ['za'] } });
+    expect(config.matching).toEqual({ strategy: 'email', overrides: { 'u-1': 'p-9' } });
+    expect(config.zeitausgleich).toEqual({ typeIds: ['za'], externalIds: [], names: ['Zeitausgleich'] });
+  });
+
+  it('accepts other IANA zones and rejects unknown ones', () => {
+    expect(TenantSyncConfig.parse({ timezone: 'America/New_York' }).timezone).toBe('America/New_York');
+    expect(safeParseTenantSyncConfig({ timezone: 'Europe/Wien' }).ok).toBe(false);
+    expect(safeParseTenantSyncConfig({ timezone: '+02:00' }).ok).toBe(false);
+  });
+
+  it('reports every problem with its path', () => {
+    const result = safeParseTenantSyncConfig({
+      timezone: 'Mars/Olympus',
+      matching: { strategy: 'name' },
+      breaks: { unpositioned: 'end' },
+      commentMaxLength: 0,
+      timeZone: 'Europe/Vienna',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const joined = result.problems.join('\n');
+    expect(joined).toContain('timezone: unknown IANA time zone');
+    expect(joined).toMatch(/matching\.strategy: .*"email"/);
+    expect(joined).toMatch(/breaks\.unpositioned: /);
+    expect(joined).toMatch(/commentMaxLength: /);
+    expect(joined).toMatch(/Unrecognized key.*timeZone/);
+  });
+
+  it('throws an error naming the tenant and the fields', () => {
+    expect(() => parseTenantSyncConfig({ zeitausgleich: { names: ['  '] } }, 'acme')).toThrow(
+      /tenant "acme" is invalid[\s\S]*zeitausgleich\.names\.0: must not be empty/,
+    );
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HOUR_MS,
+  localDateOf,
+  nextLocalMidnight,
+  offsetAt,
+  parseInstant,
+  startOfLocalDay,
+  toLocalDateTime,
+} from '../../src/domain/time-zone.js';
+
+const VIENNA = 'Europe/Vienna';
+
+describe('time zone conversion', () => {
+  it('reads RFC 3339 with any offset and refuses strings without one', () => {
+    expect(parseInstant('2026-11-20T08:00:00+01:00')).toBe(Date.parse('2026-11-20T07:00:00Z'));
+    expect(parseInstant('2026-11-20T02:00:00-05:00')).toBe(Date.parse('2026-11-20T07:00:00Z'));
+    expect(() => parseInstant('2026-11-20T08:00:00')).toThrow(/offset/);
+  });
+
+  it('formats local times without offset, in winter and summer', () => {
+    expect(toLocalDateTime(Date.parse('2026-11-20T07:00:00Z'), VIENNA)).toBe('2026-11-20T08:00:00');
+    expect(toLocalDateTime(Date.parse('2026-07-01T07:00:00Z'), VIENNA)).toBe('2026-07-01T09:00:00');
+    expect(toLocalDateTime(Date.parse('2026-07-01T07:00:00Z'), 'America/New_York')).toBe('2026-07-01T03:00:00');
+  });
+
+  it('follows the spring-forward gap (2026-03-29, 02:00 → 03:00)', () => {
+    expect(toLocalDateTime(Date.parse('2026-03-29T00:59:59Z'), VIENNA)).toBe('2026-03-29T01:59:59');
+    expect(toLocalDateTime(Date.parse('2026-03-29T01:00:00Z'), VIENNA)).toBe('2026-03-29T03:00:00');
+    expect(offsetAt(Date.parse('2026-03-29T01:00:00Z'), VIENNA)).toBe(2 * HOUR_MS);
+  });
+
+  it('repeats 02:00–03:00 on fall-back (2026-10-25)', () => {
+    expect(toLocalDateTime(Date.parse('2026-10-25T00:30:00Z'), VIENNA)).toBe('2026-10-25T02:30:00');
+    expect(toLocalDateTime(Date.parse('2026-10-25T01:30:00Z'), VIENNA)).toBe('2026-10-25T02:30:00');
+  });
+
+  it('finds local midnight as an instant, also on DST days', () => {
+    expect(startOfLocalDay('2026-03-29', VIENNA)).toBe(Date.parse('2026-03-28T23:00:00Z'));
+    expect(startOfLocalDay('2026-03-30', VIENNA)).toBe(Date.parse('2026-03-29T22:00:00Z'));
+    expect(startOfLocalDay('2026-10-26', VIENNA)).toBe(Date.parse('2026-10-25T23:00:00Z'));
+    expect(nextLocalMidnight(Date.parse('2026-10-25T12:00:00Z'), VIENNA)).toBe(Date.parse('2026-10-25T23:00:00Z'));
+  });
+
+  it('finds the start of a day whose midnight does not exist', () => {
+    // Santiago de Chile springs forward at 24:00: 2026-09-06 starts at 01:00 local.
+    const start = startOfLocalDay('2026-09-06', 'America/Santiago');
+    expect(toLocalDateTime(start, 'America/Santiago')).toBe('2026-09-06T01:00:00');
+    expect(localDateOf(start - 1, 'America/Santiago')).toBe('2026-09-05');
+  });
+});
