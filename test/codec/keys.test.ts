@@ -12,6 +12,7 @@ import {
   loadCodecKeyring,
   rotateCodecKeyFile,
 } from '../../src/codec/keys.js';
+import { dataConverterFromEnv } from '../../src/codec/index.js';
 import { InsecureSecretFileError } from '../../src/secrets/errors.js';
 
 describe('codec keys', () => {
@@ -95,5 +96,15 @@ describe('codec keys', () => {
     const { file } = await ensureDevKeys(dir);
     const ring = await loadCodecKeyring({ TIMR_SYNC_CODEC_KEYS_FILE: file });
     expect(ring).toEqual(await loadCodecKeyFile(file));
+  });
+
+  it('dataConverterFromEnv builds a working codec from the key file', async () => {
+    const { file } = await ensureDevKeys(dir);
+    const { payloadCodecs } = await dataConverterFromEnv({ TIMR_SYNC_CODEC_KEYS_FILE: file });
+    const codec = payloadCodecs[0]!;
+    expect(codec.activeKeyId).toBe((await loadCodecKeyFile(file)).activeKeyId);
+    const payload = { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('"x"') };
+    const [back] = await codec.decode(await codec.encode([payload]));
+    expect(new TextDecoder().decode(back?.data ?? undefined)).toBe('"x"');
   });
 });
