@@ -22,11 +22,15 @@ import { createPersonioSandbox, type PersonioSandbox } from '../../src/sandbox/p
 import type { Credentials, Seed } from '../../src/sandbox/seed.js';
 
 /** Remembers every token it hands out, so tests can look for them in error text. */
+/** Every token any test's cache handed out, for the leak check at the end (caches are per test). */
+const tokensIssued = new Set<string>();
+
 class RecordingTokenCache extends TokenCache {
   readonly issued = new Set<string>();
   override async get(key: TokenKey, fetch: TokenFetcher): Promise<string> {
     const token = await super.get(key, async (): Promise<FetchedToken> => fetch());
     this.issued.add(token);
+    tokensIssued.add(token);
     return token;
   }
 }
@@ -345,8 +349,9 @@ describe('shared limiter', () => {
 
 describe('secrets', () => {
   it('no error text or field carries a client secret or an access token', () => {
+    expect(tokensIssued.size).toBeGreaterThan(5);
     expect(errorsSeen.length).toBeGreaterThan(10);
-    const secrets = [...Object.values(creds).map((c) => c.clientSecret), ...tokenCache.issued];
+    const secrets = [...Object.values(creds).map((c) => c.clientSecret), ...tokensIssued];
     for (const err of errorsSeen) {
       const texts = [String(err), (err as Error).message, JSON.stringify(err), inspect(err, { depth: 5 })];
       for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
