@@ -98,9 +98,14 @@ export class AuthRejectedError extends VendorError {
         ? `${vendorName(info.vendor)} rejected the client credentials of tenant "${info.tenantId}"`
         : `${vendorName(info.vendor)} kept refusing access for tenant "${info.tenantId}" after a fresh token`;
     const status = info.status !== undefined ? `HTTP ${info.status} at ` : '';
+    // A lasting 403 from the API usually means the credentials lack a permission, not that they are stale.
+    const permission =
+      info.rejectedAt === 'api' && info.status === 403
+        ? ` If the credentials are current, grant them access to ${info.endpoint} in ${vendorName(info.vendor)}.`
+        : '';
     super(
       info,
-      `${what} (${status}${info.endpoint}). Store new ${vendorName(info.vendor)} credentials for tenant "${info.tenantId}", then resume.`,
+      `${what} (${status}${info.endpoint}). Store new ${vendorName(info.vendor)} credentials for tenant "${info.tenantId}", then resume.${permission}`,
     );
     this.rejectedAt = info.rejectedAt;
   }

@@ -104,7 +104,10 @@ describe('errorFromResponse', () => {
     expect(err).toBeInstanceOf(AuthRejectedError);
     expect(err.rejectedAt).toBe('api');
     expect(err.message).toContain('Store new Personio credentials for tenant "acme", then resume');
-    expect(errorFromResponse(personioCtx, json(403, {}))).toBeInstanceOf(AuthRejectedError);
+    const forbidden = errorFromResponse(personioCtx, json(403, {}));
+    expect(forbidden).toBeInstanceOf(AuthRejectedError);
+    expect(forbidden.message).toContain('grant them access to POST /v2/attendance-periods in Personio');
+    expect(err.message).not.toContain('grant them access');
   });
 
   it('maps timr 302 to RedirectedToRequestError without the Location query string', () => {
