@@ -113,6 +113,8 @@ export const WorkingTime = z.object({
   working_time_type: WorkingTimeTypePartial,
   status: WorkingTimeStatus,
   last_modified: TimrDateTime,
+  /** Who made the last change: null for API clients (no user context), the employee for their own edits. */
+  last_modified_by: UserPartial.nullable().optional(),
   metadata: Metadata.nullable().optional(),
 });
 export type WorkingTime = z.infer<typeof WorkingTime>;

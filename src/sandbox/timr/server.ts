@@ -1,0 +1,163 @@
+/**
+ * The timr v1 sandbox: a faithful local emulation of the parts of the timr REST API the sync
+ * uses (OAuth2 client credentials, working times with their lock and request rules, the
+ * deletion feed, users, working time types), with fault injection and a control API.
+ * The app is returned unstarted: `await app.listen({ host: '127.0.0.1', port: 0 })`.
+ */
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { isControlRoute, installRequestLogging, registerControlRoutes } from '../control-routes.js';
+import { CredentialStore } from '../credentials.js';
+import { FaultRegistry, installFaultHooks } from '../faults.js';
+import { RequestLog } from '../request-log.js';
+import type { Seed } from '../seed.js';
+import { installBearerAuth, registerTokenRoutes, requestTenant } from './auth.js';
+import { MonotonicClock } from './clock.js';
+import { registerTimrControlRoutes } from './control.js';
+import { editWorkingTime, EmployeeActionError } from './employee-actions.js';
+import { buildProblem, errorType, PROBLEM_CONTENT_TYPE, problemSender } from './problems.js';
+import { renderDeleted, renderUser, renderWorkingTime, renderWorkingTimeType } from './render.js';
+import { registerMasterDataRoutes } from './routes/master-data.js';
+import { registerWorkingTimeRoutes } from './routes/working-times.js';
+import { TimrSeedError, TimrStore, tenantFromSeed } from './store.js';
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 3599;
+
+export interface TimrSandboxOptions {
+  /** Seed of the fault PRNG, so probabilistic faults repeat between runs. */
+  faultSeed?: number;
+  tokenTtlSeconds?: number;
+  /** Injected clock for token expiry and audit timestamps. */
+  now?: () => Date;
+}
+
+export interface TimrSandbox {
+  app: FastifyInstance;
+  store: TimrStore;
+  faults: FaultRegistry;
+  credentials: CredentialStore;
+  requests: RequestLog;
+}
+
+/** What `GET /_sandbox/state` shows for one tenant, in wire shapes. */
+export interface TimrTenantState {
+  clientId: string | null;
+  users: ReturnType<typeof renderUser>[];
+  workingTimeTypes: ReturnType<typeof renderWorkingTimeType>[];
+  workingTimes: ReturnType<typeof renderWorkingTime>[];
+  deleted: ReturnType<typeof renderDeleted>[];
+}
+
+function seedTenants(seed: Seed, store: TimrStore, credentials: CredentialStore): void {
+  const clientIds = new Map<string, string>();
+  for (const t of seed.tenants) {
+    const other = clientIds.get(t.timr.clientId);
+    if (other !== undefined) throw new TimrSeedError(`timr seed: tenants ${other} and ${t.id} share client_id ${t.timr.clientId}; each tenant needs its own`);
+    clientIds.set(t.timr.clientId, t.id);
+  }
+  // Validate every tenant before touching any, so a bad seed changes nothing.
+  const built = seed.tenants.map((t) => ({ seed: t, tenant: tenantFromSeed(t.id, t.timr) }));
+  for (const { seed: t, tenant } of built) {
+    credentials.register(t.id, { clientId: t.timr.clientId, clientSecret: t.timr.clientSecret });
+    store.putTenant(tenant);
+  }
+}
+
+function tenantState(store: TimrStore, credentials: CredentialStore, tenantId?: string): Record<string, TimrTenantState> {
+  const ids = tenantId === undefined ? store.tenantIds() : store.tenantIds().filter((id) => id === tenantId);
+  const state: Record<string, TimrTenantState> = {};
+  for (const id of ids) {
+    const t = store.tenant(id)!;
+    state[id] = {
+      clientId: credentials.clientIdOf(id) ?? null,
+      users: [...t.users.values()].map(renderUser),
+      workingTimeTypes: [...t.workingTimeTypes.values()].map(renderWorkingTimeType),
+      workingTimes: [...t.workingTimes.values()].map(renderWorkingTime),
+      deleted: [...t.deleted.values()].map(renderDeleted),
+    };
+  }
+  return state;
+}
+
+export function createTimrSandbox(opts: TimrSandboxOptions = {}): TimrSandbox {
+  const now = opts.now ?? (() => new Date());
+  const clock = new MonotonicClock(now);
+  const store = new TimrStore(clock);
+  const faults = new FaultRegistry(opts.faultSeed);
+  const credentials = new CredentialStore(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, now);
+  const requests = new RequestLog();
+  const sendProblem = problemSender(now);
+  const tenantOf = (request: FastifyRequest) => requestTenant(credentials, request);
+
+  const app = Fastify({
+    logger: false,
+    // Clients that percent-encode the colon of `/working-times:deleted` reach the same resource.
+    rewriteUrl: (req) => (req.url ?? '/').replace(/^(\/v1\/[a-z-]+)%3A/i, '$1:'),
+  });
+  app.register(formbody);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (isControlRoute(request)) return reply.code(status).send({ error: error.message });
+    if (status >= 500) {
+      return sendProblem(reply, { status, type: errorType('internal'), detail: `The timr sandbox failed: ${error.message}` });
+    }
+    const type = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? errorType('validation', 'unsupported-media-type') : errorType('validation', 'unreadable-body');
+    return sendProblem(reply, { status, type, detail: `The request could not be read: ${error.message}` });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (isControlRoute(request)) return reply.code(404).send({ error: `no control route ${request.method} ${request.url}` });
+    return sendProblem(reply, { status: 404, detail: `No resource at ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  installBearerAuth(app, credentials, sendProblem);
+  installFaultHooks(app, {
+    registry: faults,
+    tenantOf,
+    isControlRoute,
+    errorBody: (status, title, detail, request) => ({
+      contentType: PROBLEM_CONTENT_TYPE,
+      body: buildProblem(request, { status, title, detail }, now()),
+    }),
+    concurrentEdit: (request, patch) => {
+      const tenantId = tenantOf(request);
+      const { id } = (request.params ?? {}) as { id?: string };
+      // Nothing to edit: the handler answers 404 (or the route has no entry) as usual.
+      if (tenantId === undefined || id === undefined || !store.workingTime(tenantId, id)) return;
+      try {
+        editWorkingTime(store, tenantId, id, patch);
+      } catch (err) {
+        if (err instanceof EmployeeActionError) throw new Error(`concurrent-edit fault could not be applied: ${err.message}`, { cause: err });
+        throw err;
+      }
+    },
+  });
+  installRequestLogging(app, requests, tenantOf);
+
+  registerControlRoutes(app, {
+    faults,
+    credentials,
+    requests,
+    seed: (seed) => seedTenants(seed, store, credentials),
+    state: (tenantId) => tenantState(store, credentials, tenantId),
+    reset: () => store.clear(),
+  });
+  registerTimrControlRoutes(app, store);
+  registerTokenRoutes(app, credentials);
+
+  const routeContext = {
+    store,
+    sendProblem,
+    tenantOf: (request: FastifyRequest) => {
+      const tenantId = tenantOf(request);
+      const tenant = tenantId === undefined ? undefined : store.tenant(tenantId);
+      // A token can outlive its tenant's data only if the tenant was reset; treat it as gone.
+      if (!tenant) throw Object.assign(new Error(`tenant ${tenantId ?? '(none)'} has no timr data`), { statusCode: 500 });
+      return tenant;
+    },
+  };
+  registerWorkingTimeRoutes(app, routeContext);
+  registerMasterDataRoutes(app, routeContext);
+
+  return { app, store, faults, credentials, requests };
+}
