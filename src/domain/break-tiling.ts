@@ -3,11 +3,13 @@
  *
  * Rules:
  * - Positioned breaks are clipped to the entry and merged where they overlap or touch.
- * - Duration-only breaks (longest first) go where they fit without touching the time already
- *   taken by breaks: `middle` puts each as close to the entry's midpoint as possible (centred
- *   on it when free, otherwise right next to the nearest break), `start` at the earliest free
- *   spot. One that fits in no single stretch of work time makes the entry untransferable
- *   rather than being split or shortened silently.
+ * - Duration-only breaks have no position of their own, so they are placed as one block
+ *   where it fits without touching the time already taken by breaks: `middle` as close to the
+ *   entry's midpoint as possible (centred on it when free, otherwise right next to the
+ *   nearest break), `start` at the earliest free spot. When the block fits in no single
+ *   stretch of work time, the breaks are placed one by one (longest first) the same way; one
+ *   that still fits nowhere makes the entry untransferable rather than being split or
+ *   shortened silently.
  * - The result covers the entry exactly, alternating WORK/BREAK, without zero-length periods.
  */
 import type { PeriodType } from '../clients/personio/schemas.js';
@@ -46,15 +48,20 @@ export function tileEntry(entry: Interval, breaks: BreakLayout, placement: Unpos
     return { ok: false, problem: `its breaks add up to ${minutes(requested)} but the entry lasts only ${minutes(length)}; correct the breaks in timr` };
   }
 
-  for (const duration of unpositioned) {
-    const spot = placeBreak(entry, complement(entry, taken), duration, placement);
-    if (!spot) {
-      return {
-        ok: false,
-        problem: `its break of ${minutes(duration)} without start/end does not fit between its other breaks; give the break a start and end in timr`,
-      };
+  const block = unpositioned.length > 1 ? placeBreak(entry, complement(entry, taken), sum(unpositioned), placement) : null;
+  if (block) {
+    taken = mergeIntervals([...taken, block]);
+  } else {
+    for (const duration of unpositioned) {
+      const spot = placeBreak(entry, complement(entry, taken), duration, placement);
+      if (!spot) {
+        return {
+          ok: false,
+          problem: `its break of ${minutes(duration)} without start/end does not fit between its other breaks; give the break a start and end in timr`,
+        };
+      }
+      taken = mergeIntervals([...taken, spot]);
     }
-    taken = mergeIntervals([...taken, spot]);
   }
 
   const periods: TiledPeriod[] = [];
