@@ -19,7 +19,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'os', 'child_process'], message: 'Workflows must stay deterministic: no Node built-ins.' },
-          { group: ['got', 'zod', '../clients/*', '../activities/*'], allowTypeImports: true, message: 'Workflows do no I/O: import activities as types only.' },
+          { group: ['got', 'zod', '../clients/*', '!../clients/failure-types.js', '../clients/*/*', '../activities/*', '../secrets/*', '../codec/*'], allowTypeImports: true, message: 'Workflows do no I/O: import activities as types only.' },
         ],
       }],
     },

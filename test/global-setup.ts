@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../src/devstack/dev-server.js';
 import { PROJECT_ROOT } from '../src/devstack/temporal-cli.js';
 
@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
   const log = (msg: string) => console.log(`[global-setup] ${msg}`);
   const [dev, bundle] = await Promise.all([
     startDevServer({ ui: false, logFile: path.join(dataDir, 'temporal-dev-server.log'), log }),
-    bundleWorkflowCode({ workflowsPath: path.join(PROJECT_ROOT, 'src/workflows/index.ts'), logger: undefined }),
+    bundleWorkflowCode({ workflowsPath: path.join(PROJECT_ROOT, 'src/workflows/index.ts'), logger: new DefaultLogger('WARN') }),
   ]);
   server = dev;
   const bundlePath = path.join(dataDir, `workflow-bundle-${process.pid}.js`);

@@ -1,1 +1,3 @@
 export { healthCheckWorkflow } from './health-check.js';
+export { tenantSyncWorkflow } from './tenant-sync.js';
+export { syncRunWorkflow } from './sync-run.js';

@@ -1,0 +1,71 @@
+/**
+ * Reads what a sync cycle has to do from timr: changeable entries in the look-back window
+ * (timr is the source of truth — a changeable entry has not been transferred, or was unlocked
+ * since), classified by the domain rules, and deletions of entries we had transferred.
+ */
+import type { TimrClient } from '../clients/timr/client.js';
+import type { WorkingTime } from '../clients/timr/schemas.js';
+import { classifyEntry, typeCategories, type ClassificationContext } from '../domain/entry-classification.js';
+import { parseTenantSyncConfig } from '../domain/tenant-config.js';
+import type { PlannedDeletion } from './contracts.js';
+import { readSyncMetadata } from './sync-metadata.js';
+
+export interface CollectInput {
+  tenantId: string;
+  sync: unknown;
+  lookbackDays: number;
+  quarantined: Record<string, string>;
+  deletionWatermark: string | null;
+  /** Clock for the look-back window (tests pin it). */
+  now?: Date;
+}
+
+export interface CollectedWork {
+  ctx: ClassificationContext;
+  /** Finished attendance and Zeitausgleich entries, oldest first, minus unchanged quarantined ones. */
+  eligible: WorkingTime[];
+  /** Transferred earlier, now no attendance any more (e.g. retyped to vacation): periods to remove. */
+  withdrawn: WorkingTime[];
+  /** Entries classified invalid by the domain rules (quarantine with the reason). */
+  invalid: { entry: WorkingTime; reason: string }[];
+  skipped: Record<string, number>;
+  deletions: PlannedDeletion[];
+  deletionWatermark: string | null;
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export async function collectWork(timr: TimrClient, input: CollectInput): Promise<CollectedWork> {
+  const config = parseTenantSyncConfig(input.sync, input.tenantId);
+  const ctx: ClassificationContext = { config, typeCategories: typeCategories(await timr.listWorkingTimeTypes()) };
+  const now = input.now ?? new Date();
+  const from = new Date(now.getTime() - input.lookbackDays * 86_400_000);
+
+  const eligible: WorkingTime[] = [];
+  const invalid: CollectedWork['invalid'] = [];
+  const withdrawn: WorkingTime[] = [];
+  const skipped: Record<string, number> = {};
+  for await (const entry of timr.listWorkingTimes({ statuses: ['changeable'], start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
+    if (input.quarantined[entry.id] === entry.last_modified) {
+      skipped.quarantined = (skipped.quarantined ?? 0) + 1;
+      continue;
+    }
+    const c = classifyEntry(entry, ctx);
+    if (c.kind === 'skip' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
+    else if (c.kind === 'skip') skipped[c.code] = (skipped[c.code] ?? 0) + 1;
+    else if (c.kind === 'invalid') invalid.push({ entry, reason: c.reason });
+    else eligible.push(entry);
+  }
+
+  const deletions: PlannedDeletion[] = [];
+  let deletionWatermark = input.deletionWatermark;
+  for await (const deleted of timr.listDeletedWorkingTimes(input.deletionWatermark ?? undefined)) {
+    // Compare instants, not strings: timr may vary the fractional-second precision.
+    if (!deletionWatermark || Date.parse(deleted.last_modified) > Date.parse(deletionWatermark)) deletionWatermark = deleted.last_modified;
+    const record = readSyncMetadata(deleted.metadata);
+    if (record && record.periodIds.length) deletions.push({ entryId: deleted.id, periodIds: record.periodIds, lastModified: deleted.last_modified });
+  }
+  return { ctx, eligible, withdrawn, invalid, skipped, deletions, deletionWatermark };
+}

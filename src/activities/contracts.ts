@@ -1,0 +1,148 @@
+/**
+ * What the sync workflows and the sync activities exchange. Workflows import these as types
+ * only; activities may parse with them. Everything here lands in workflow history (encrypted
+ * by the payload codec), so: no secrets, and keep it small — ids, local times, short reasons.
+ */
+import { z } from 'zod';
+import { PeriodType, LocalDateTime } from '../clients/personio/schemas.js';
+
+export const PlannedPeriod = z.object({
+  type: PeriodType,
+  start: LocalDateTime,
+  end: LocalDateTime,
+  comment: z.string().optional(),
+});
+export type PlannedPeriod = z.infer<typeof PlannedPeriod>;
+
+/** What this product wrote into a timr entry's metadata when it locked the entry. */
+export const SyncMetadata = z.object({
+  periodIds: z.array(z.string()),
+  personId: z.string(),
+  fingerprint: z.string(),
+  run: z.string(),
+});
+export type SyncMetadata = z.infer<typeof SyncMetadata>;
+/** Key under the entry's `metadata`; other keys belong to the customer and are kept. */
+export const SYNC_METADATA_KEY = 'personioSync';
+
+/** Who and when, for summaries, reports and quarantine lists. */
+export const EntryLabel = z.object({
+  entryId: z.string(),
+  employee: z.string(),
+  date: z.string(),
+});
+export type EntryLabel = z.infer<typeof EntryLabel>;
+
+export const PlannedEntry = EntryLabel.extend({
+  personId: z.string(),
+  periods: z.array(PlannedPeriod),
+  fingerprint: z.string(),
+  lastModified: z.string(),
+  /** Set when the entry was transferred before and an admin unlocked and changed it. */
+  previous: SyncMetadata.optional(),
+  /** `relock`: unlocked but unchanged since transfer — only the lock is missing. */
+  kind: z.enum(['new', 'retransfer', 'relock']),
+  warnings: z.array(z.string()),
+});
+export type PlannedEntry = z.infer<typeof PlannedEntry>;
+
+export const QuarantinedEntry = EntryLabel.extend({
+  reason: z.string(),
+  /** The entry's last_modified when quarantined: a later edit in timr retries it automatically. */
+  lastModified: z.string(),
+});
+export type QuarantinedEntry = z.infer<typeof QuarantinedEntry>;
+
+export const PlannedDeletion = z.object({
+  entryId: z.string(),
+  periodIds: z.array(z.string()),
+  lastModified: z.string(),
+});
+export type PlannedDeletion = z.infer<typeof PlannedDeletion>;
+
+/** Non-secret context every sync activity needs; the secrets come from the store by reference. */
+export const TenantRef = z.object({
+  tenantId: z.string(),
+  credentialsRef: z.string(),
+});
+export type TenantRef = z.infer<typeof TenantRef>;
+
+export const PlanInput = TenantRef.extend({
+  runId: z.string(),
+  /** Settings the transform and matching need (time zone, Zeitausgleich, matching…). */
+  sync: z.unknown(),
+  lookbackDays: z.number().int().positive(),
+  chunkSize: z.number().int().positive(),
+  /** entryId → last_modified of entries held in quarantine; unchanged ones are not retried. */
+  quarantined: z.record(z.string(), z.string()),
+  deletionWatermark: z.string().nullable(),
+});
+export type PlanInput = z.input<typeof PlanInput>;
+
+export const RunPlan = z.object({
+  entries: z.array(PlannedEntry),
+  quarantined: z.array(QuarantinedEntry),
+  deletions: z.array(PlannedDeletion),
+  skipped: z.record(z.string(), z.number()),
+  /** Highest deletion last_modified covered by `deletions` (advance the watermark to it). */
+  deletionWatermark: z.string().nullable(),
+  /** More eligible entries exist beyond this chunk. */
+  more: z.boolean(),
+  eligible: z.number().int(),
+});
+export type RunPlan = z.infer<typeof RunPlan>;
+
+export const WorkCheck = z.object({
+  hasWork: z.boolean(),
+  pendingEntries: z.number().int(),
+  pendingDeletions: z.number().int(),
+});
+export type WorkCheck = z.infer<typeof WorkCheck>;
+
+export const PostInput = TenantRef.extend({
+  entryId: z.string(),
+  personId: z.string(),
+  periods: z.array(PlannedPeriod),
+  /** Reconcile first even on the first attempt (the ledger does not know what exists). */
+  reconcile: z.boolean().default(false),
+});
+export type PostInput = z.input<typeof PostInput>;
+
+export const PostResult = z.object({
+  periodIds: z.array(z.string()),
+  created: z.number().int(),
+  adopted: z.number().int(),
+});
+export type PostResult = z.infer<typeof PostResult>;
+
+export const RemoveInput = TenantRef.extend({
+  entryId: z.string(),
+  periodIds: z.array(z.string()),
+});
+export type RemoveInput = z.infer<typeof RemoveInput>;
+
+export const RemoveResult = z.object({ deleted: z.number().int(), alreadyGone: z.number().int() });
+export type RemoveResult = z.infer<typeof RemoveResult>;
+
+export const LockInput = TenantRef.extend({
+  entryId: z.string(),
+  runId: z.string(),
+  sync: z.unknown(),
+  posted: SyncMetadata,
+});
+export type LockInput = z.infer<typeof LockInput>;
+
+export const LockResult = z.discriminatedUnion('outcome', [
+  /** Locked with exactly the content that was posted. */
+  z.object({ outcome: z.literal('locked') }),
+  /**
+   * Locked, but the content differs from what was posted (edited between our read and our lock):
+   * `replan` is the locked content transformed, or null when it is no longer transferable.
+   */
+  z.object({
+    outcome: z.literal('content-changed'),
+    replan: PlannedEntry.nullable(),
+    reason: z.string().optional(),
+  }),
+]);
+export type LockResult = z.infer<typeof LockResult>;

@@ -1,0 +1,67 @@
+/**
+ * What the sync activities run on: where the vendors are, where secrets live, and the shared
+ * Personio limiter. Built once per worker process; the secrets are read at every call so a
+ * credential rotation needs no restart.
+ */
+import { PersonioClient } from '../clients/personio/client.js';
+import type { RateLimiter } from '../clients/rate-limiter.js';
+import { TimrClient } from '../clients/timr/client.js';
+import type { SecretStore, TenantSecrets } from '../secrets/index.js';
+import type { TenantRef } from './contracts.js';
+
+export interface VendorEndpoints {
+  /** e.g. https://api.timr.com/v1 */
+  timrBaseUrl: string;
+  /** e.g. https://system.timr.com/id/oauth2/token */
+  timrTokenUrl: string;
+  /** e.g. https://api.personio.de */
+  personioBaseUrl: string;
+}
+
+export const PRODUCTION_ENDPOINTS: VendorEndpoints = {
+  timrBaseUrl: 'https://api.timr.com/v1',
+  timrTokenUrl: 'https://system.timr.com/id/oauth2/token',
+  personioBaseUrl: 'https://api.personio.de',
+};
+
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): VendorEndpoints {
+  return {
+    timrBaseUrl: env.TIMR_BASE_URL || PRODUCTION_ENDPOINTS.timrBaseUrl,
+    timrTokenUrl: env.TIMR_TOKEN_URL || PRODUCTION_ENDPOINTS.timrTokenUrl,
+    personioBaseUrl: env.PERSONIO_BASE_URL || PRODUCTION_ENDPOINTS.personioBaseUrl,
+  };
+}
+
+export interface ActivityDeps {
+  endpoints: VendorEndpoints;
+  secrets: SecretStore;
+  /** Shared by every tenant in this process; defaults to the process-wide limiter. */
+  personioLimiter?: RateLimiter;
+  /** Per HTTP call; an activity attempt may make many. */
+  httpTimeoutMs?: number;
+}
+
+export interface TenantClients {
+  timr: TimrClient;
+  personio: PersonioClient;
+}
+
+export function clientsFor(deps: ActivityDeps, ref: TenantRef, secrets: TenantSecrets): TenantClients {
+  const timeout = deps.httpTimeoutMs !== undefined ? { timeoutMs: deps.httpTimeoutMs } : {};
+  return {
+    timr: new TimrClient({
+      tenantId: ref.tenantId,
+      baseUrl: deps.endpoints.timrBaseUrl,
+      tokenUrl: deps.endpoints.timrTokenUrl,
+      credentials: secrets.timr,
+      ...timeout,
+    }),
+    personio: new PersonioClient({
+      tenantId: ref.tenantId,
+      baseUrl: deps.endpoints.personioBaseUrl,
+      credentials: secrets.personio,
+      ...(deps.personioLimiter !== undefined && { limiter: deps.personioLimiter }),
+      ...timeout,
+    }),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * One timr entry → the planned transfer the run workflow executes (periods, person, kind),
+ * or the reason it has to wait in quarantine. Shared by planning and by the lock step, which
+ * re-plans an entry whose content changed under our lock.
+ */
+import type { WorkingTime } from '../clients/timr/schemas.js';
+import { entryLabel } from '../domain/entry-label.js';
+import type { ClassificationContext } from '../domain/entry-classification.js';
+import { matchUser, type PersonIndex } from '../domain/employee-matching.js';
+import { entryFingerprint } from '../domain/entry-fingerprint.js';
+import { transformEntry } from '../domain/transform.js';
+import type { PlannedEntry, QuarantinedEntry } from './contracts.js';
+import { readSyncMetadata } from './sync-metadata.js';
+
+export type EntryPlan = { ok: true; entry: PlannedEntry } | { ok: false; quarantine: QuarantinedEntry } | { ok: false; skip: string };
+
+export function planEntry(entry: WorkingTime, ctx: ClassificationContext, persons: PersonIndex | { fixedPersonId: string }): EntryPlan {
+  const label = entryLabel(entry, ctx.config.timezone);
+  const previous = readSyncMetadata(entry.metadata);
+  const fingerprint = entryFingerprint(entry);
+  const quarantine = (reason: string): EntryPlan => ({ ok: false, quarantine: { ...label, reason, lastModified: entry.last_modified } });
+
+  const transformed = transformEntry(entry, ctx);
+  if (transformed.kind === 'invalid') return quarantine(transformed.reason);
+  if (transformed.kind === 'skip') {
+    // Transferred before but no longer an attendance: its periods must go.
+    if (previous?.periodIds.length && (transformed.code === 'absence' || transformed.code === 'empty')) {
+      return {
+        ok: true,
+        entry: { ...label, personId: previous.personId, periods: [], fingerprint, lastModified: entry.last_modified, previous, kind: 'retransfer', warnings: [transformed.reason] },
+      };
+    }
+    return { ok: false, skip: transformed.reason };
+  }
+
+  let personId: string;
+  if ('fixedPersonId' in persons) {
+    personId = persons.fixedPersonId;
+  } else {
+    const match = matchUser(persons, entry.user);
+    if (!match.ok) return quarantine(match.reason);
+    personId = match.personId;
+  }
+
+  const kind = !previous ? 'new' : previous.fingerprint === fingerprint && previous.personId === personId ? 'relock' : 'retransfer';
+  return {
+    ok: true,
+    entry: {
+      ...label,
+      personId,
+      periods: transformed.periods,
+      fingerprint,
+      lastModified: entry.last_modified,
+      ...(previous && { previous }),
+      kind,
+      warnings: transformed.warnings,
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The frame every sync activity runs in: resolve the tenant's secrets, build its clients, and
+ * turn whatever goes wrong into an ApplicationFailure that tells Temporal what to do — with
+ * every secret value scrubbed from the message first.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../clients/failure-types.js';
+import { redactSecrets, SecretNotFoundError, type TenantSecrets } from '../secrets/index.js';
+import type { TenantRef } from './contracts.js';
+import { clientsFor, type ActivityDeps, type TenantClients } from './deps.js';
+import { toActivityFailure } from './failures.js';
+
+function scrub(failure: ApplicationFailure, secrets: TenantSecrets | undefined): ApplicationFailure {
+  if (!secrets) return failure;
+  const clean = redactSecrets(failure.message, secrets);
+  if (clean === failure.message) return failure;
+  return ApplicationFailure.create({
+    message: clean,
+    type: failure.type ?? undefined,
+    nonRetryable: failure.nonRetryable ?? undefined,
+    details: failure.details as unknown[] | undefined,
+    ...(failure.nextRetryDelay !== undefined && { nextRetryDelay: failure.nextRetryDelay }),
+  });
+}
+
+export async function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients) => Promise<T>): Promise<T> {
+  let secrets: TenantSecrets | undefined;
+  try {
+    secrets = await deps.secrets.get(ref.credentialsRef);
+  } catch (err) {
+    if (err instanceof SecretNotFoundError) {
+      // Same remedy as rejected credentials: store them, then resume the tenant.
+      throw ApplicationFailure.create({ message: `tenant ${ref.tenantId}: ${err.message}`, type: FailureType.AuthRejected, nonRetryable: true });
+    }
+    throw ApplicationFailure.create({ message: `tenant ${ref.tenantId}: cannot read credentials "${ref.credentialsRef}": ${(err as Error).message}`, type: FailureType.AuthRejected, nonRetryable: true });
+  }
+  try {
+    return await fn(clientsFor(deps, ref, secrets));
+  } catch (err) {
+    let failure: ApplicationFailure;
+    try {
+      failure = toActivityFailure(err);
+    } catch (unknownErr) {
+      // A bug or an unexpected error: retryable, but never with a secret in its message.
+      const message = unknownErr instanceof Error ? unknownErr.message : String(unknownErr);
+      failure = ApplicationFailure.create({ message: `tenant ${ref.tenantId}: ${message}`, type: 'Unexpected', nonRetryable: false });
+    }
+    throw scrub(failure, secrets);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Everything a tenant workflow needs to know about its tenant, minus secrets. Carried in the
+ * workflow input (and across continue-as-new), shown by the `status` query, changed by the
+ * `updateConfig` update. The credentials are only referenced by name.
+ */
+import { z } from 'zod';
+import { TenantSyncConfig } from './tenant-config.js';
+
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export const TenantSettings = z.object({
+  tenantId: z.string().regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, at most 63'),
+  /** Name of the tenant's entry in the secret store (file or environment). */
+  credentialsRef: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'credentials ref: letters, digits, dash, underscore (at most 64)'),
+  intervalSeconds: z.number().int().min(5).max(7 * 86_400).default(900),
+  /** How far back changeable entries are looked for. */
+  lookbackDays: z.number().int().min(1).max(400).default(62),
+  /** Entries per run; keeps one run's history far below Temporal's limits. */
+  chunkSize: z.number().int().min(1).max(500).default(200),
+  /** Entries transferred in parallel within a run. */
+  concurrency: z.number().int().min(1).max(32).default(8),
+  /** Per-attempt limit of one vendor call sequence; a dead worker's activity is retried after it. */
+  activityTimeoutSeconds: z.number().int().min(2).max(600).default(60),
+  sync: TenantSyncConfig.default(TenantSyncConfig.parse({})),
+});
+export type TenantSettings = z.infer<typeof TenantSettings>;
+export type TenantSettingsInput = z.input<typeof TenantSettings>;
+
+/** Fields `updateConfig` may change; identity (tenantId) is fixed for a workflow's life. */
+export const TenantSettingsPatch = TenantSettings.omit({ tenantId: true }).partial();
+export type TenantSettingsPatch = z.input<typeof TenantSettingsPatch>;

@@ -1,0 +1,88 @@
+/**
+ * Typed client for the sandbox control API (both servers), for tests, the demo and the benchmark.
+ */
+import type { FaultRule, FaultRuleInput } from './faults.js';
+import type { LoggedRequest } from './request-log.js';
+import type { Credentials, Seed } from './seed.js';
+
+export interface ControlEndpoints {
+  timrControlUrl: string;
+  personioControlUrl: string;
+}
+
+export type Vendor = 'timr' | 'personio';
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox control ${method} ${url} → ${res.status}: ${text.slice(0, 500)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export class SandboxControl {
+  constructor(private readonly endpoints: ControlEndpoints) {}
+
+  private base(vendor: Vendor): string {
+    return vendor === 'timr' ? this.endpoints.timrControlUrl : this.endpoints.personioControlUrl;
+  }
+
+  async seed(seed: Seed): Promise<void> {
+    await Promise.all([call('POST', `${this.base('timr')}/seed`, seed), call('POST', `${this.base('personio')}/seed`, seed)]);
+  }
+
+  async reset(): Promise<void> {
+    await Promise.all([call('POST', `${this.base('timr')}/reset`), call('POST', `${this.base('personio')}/reset`)]);
+  }
+
+  state<T = unknown>(vendor: Vendor, tenantId?: string): Promise<T> {
+    const q = tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : '';
+    return call<T>('GET', `${this.base(vendor)}/state${q}`);
+  }
+
+  addFault(vendor: Vendor, rule: FaultRuleInput): Promise<FaultRule> {
+    return call<FaultRule>('POST', `${this.base(vendor)}/faults`, rule);
+  }
+
+  faults(vendor: Vendor): Promise<FaultRule[]> {
+    return call<FaultRule[]>('GET', `${this.base(vendor)}/faults`);
+  }
+
+  async clearFaults(vendor?: Vendor): Promise<void> {
+    const vendors: Vendor[] = vendor ? [vendor] : ['timr', 'personio'];
+    await Promise.all(vendors.map((v) => call('DELETE', `${this.base(v)}/faults`)));
+  }
+
+  rotateCredentials(vendor: Vendor, tenantId: string): Promise<Credentials> {
+    return call<Credentials>('POST', `${this.base(vendor)}/tenants/${encodeURIComponent(tenantId)}/rotate-credentials`);
+  }
+
+  expireTokens(vendor: Vendor, tenantId: string): Promise<{ expired: number }> {
+    return call('POST', `${this.base(vendor)}/tenants/${encodeURIComponent(tenantId)}/expire-tokens`);
+  }
+
+  requests(vendor: Vendor, tenantId?: string): Promise<LoggedRequest[]> {
+    const q = tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : '';
+    return call<LoggedRequest[]>('GET', `${this.base(vendor)}/requests${q}`);
+  }
+
+  /** Edits a timr entry as an employee or admin would (bypasses the lock). */
+  editWorkingTime(tenantId: string, entryId: string, patch: Record<string, unknown>): Promise<unknown> {
+    return call('PATCH', `${this.base('timr')}/tenants/${encodeURIComponent(tenantId)}/working-times/${encodeURIComponent(entryId)}`, patch);
+  }
+
+  createWorkingTime(tenantId: string, entry: Record<string, unknown>): Promise<unknown> {
+    return call('POST', `${this.base('timr')}/tenants/${encodeURIComponent(tenantId)}/working-times`, entry);
+  }
+
+  async deleteWorkingTime(tenantId: string, entryId: string): Promise<void> {
+    await call('DELETE', `${this.base('timr')}/tenants/${encodeURIComponent(tenantId)}/working-times/${encodeURIComponent(entryId)}`);
+  }
+
+  personioSettings(settings: Record<string, unknown>): Promise<unknown> {
+    return call('POST', `${this.base('personio')}/settings`, settings);
+  }
+}

@@ -1,0 +1,10 @@
+/** Readable workflow IDs, so the Temporal UI lists tenants and their runs by name. */
+export const TASK_QUEUE = 'timr-personio-sync';
+
+export function tenantWorkflowId(tenantId: string): string {
+  return `tenant/${tenantId}`;
+}
+
+export function runWorkflowId(tenantId: string, runNumber: number): string {
+  return `tenant/${tenantId}/run/${runNumber}`;
+}

@@ -1,0 +1,23 @@
+/**
+ * Update and query definitions of the tenant workflow, shared by the workflow and its clients
+ * (CLI, tests) so names and types cannot drift apart.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { TenantSettingsPatch } from '../domain/tenant-settings.js';
+import type { RunSummary, TenantStatusView } from './types.js';
+import type { EntryLedger } from '../domain/ledger.js';
+
+export const statusQuery = defineQuery<TenantStatusView>('status');
+
+export const pauseUpdate = defineUpdate<TenantStatusView>('pause');
+export const resumeUpdate = defineUpdate<TenantStatusView>('resume');
+/** Runs a cycle now; resolves with its summary (null when there was nothing to do). */
+export const syncNowUpdate = defineUpdate<RunSummary | null>('syncNow');
+export const updateConfigUpdate = defineUpdate<TenantStatusView, [TenantSettingsPatch]>('updateConfig');
+/** Releases quarantined entries (all, or the listed ids) and runs a cycle. */
+export const retryQuarantinedUpdate = defineUpdate<{ released: number }, [{ entryIds?: string[] }]>('retryQuarantined');
+/** Finishes the run in flight, then completes the workflow. */
+export const stopUpdate = defineUpdate<TenantStatusView>('stop');
+
+/** Progress of a run: its saga ledger per entry. */
+export const runLedgerQuery = defineQuery<EntryLedger[]>('ledger');

@@ -1,0 +1,292 @@
+/**
+ * One long-running entity workflow per tenant (ID `tenant/<tenantId>`): waits for the interval
+ * or a "sync now", checks cheaply for work, runs a `syncRunWorkflow` child when there is some,
+ * records the outcome, and continues as new when the history grows. Controlled by updates
+ * (validated before they enter history) and read by the `status` query.
+ */
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  ActivityFailure,
+} from '@temporalio/workflow';
+import type { SyncActivities } from '../activities/index.js';
+import { FailureType } from '../clients/failure-types.js';
+import { LAST_RUN_OUTCOME, SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
+import type { TenantSettings } from '../domain/tenant-settings.js';
+import { runWorkflowId } from './ids.js';
+import {
+  pauseUpdate,
+  resumeUpdate,
+  retryQuarantinedUpdate,
+  statusQuery,
+  stopUpdate,
+  syncNowUpdate,
+  updateConfigUpdate,
+} from './messages.js';
+import { applySettingsPatch } from './settings-validation.js';
+import { syncRunWorkflow } from './sync-run.js';
+import type { RunSummary, SyncRunReport, TenantState, TenantStatusView, TenantWorkflowInput } from './types.js';
+
+const RECENT_RUNS = 10;
+/** Continue-as-new well before the server would force it, to keep the UI snappy. */
+const MAX_HISTORY_EVENTS = 2_000;
+
+function initialState(settings: TenantSettings): TenantState {
+  return {
+    status: 'active',
+    runCount: 0,
+    cycles: 0,
+    // Deletions older than the look-back window cannot concern entries we will transfer.
+    deletionWatermark: new Date(Date.now() - settings.lookbackDays * 86_400_000).toISOString(),
+    quarantined: [],
+    recentRuns: [],
+    nextSyncAt: null,
+    // A new tenant syncs right away; its first interval starts after that.
+    syncRequested: true,
+  };
+}
+
+function failureMessage(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof ChildWorkflowFailure || e instanceof ActivityFailure) e = e.cause ?? e;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isAuthFailure(err: unknown): boolean {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e; i++) {
+    if (e instanceof ApplicationFailure && e.type === FailureType.AuthRejected) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantStatusView> {
+  let settings = input.settings;
+  const state: TenantState = input.state ?? initialState(settings);
+  const tenantId = settings.tenantId;
+  let runInFlight: string | null = null;
+
+  const { checkForWork } = proxyActivities<SyncActivities>({
+    startToCloseTimeout: `${settings.activityTimeoutSeconds}s`,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
+  });
+
+  const publish = () =>
+    upsertSearchAttributes([
+      { key: TENANT_ID, value: tenantId },
+      { key: SYNC_STATUS, value: state.status },
+      { key: LAST_RUN_OUTCOME, value: state.recentRuns[0]?.outcome ?? 'none' },
+    ]);
+
+  const view = (): TenantStatusView => ({
+    tenantId,
+    status: state.status,
+    ...(state.statusReason !== undefined && { statusReason: state.statusReason }),
+    settings,
+    nextSyncAt: state.status === 'active' ? state.nextSyncAt : null,
+    runInFlight,
+    runCount: state.runCount,
+    cycles: state.cycles,
+    recentRuns: state.recentRuns,
+    quarantined: state.quarantined,
+  });
+
+  const setStatus = (status: TenantState['status'], reason?: string) => {
+    state.status = status;
+    state.statusReason = reason;
+    publish();
+  };
+
+  setHandler(statusQuery, view);
+
+  setHandler(pauseUpdate, () => {
+    setStatus('paused', 'paused by an operator');
+    return view();
+  }, {
+    validator: () => {
+      if (state.status !== 'active') throw new Error(`tenant ${tenantId} is ${state.status}; only an active tenant can be paused`);
+    },
+  });
+
+  setHandler(resumeUpdate, () => {
+    setStatus('active');
+    // Continue where it stopped: entries left changeable are picked up right away.
+    state.syncRequested = true;
+    return view();
+  }, {
+    validator: () => {
+      if (state.status !== 'paused' && state.status !== 'auth-failed') {
+        throw new Error(`tenant ${tenantId} is ${state.status}; only a paused or auth-failed tenant can be resumed`);
+      }
+    },
+  });
+
+  setHandler(syncNowUpdate, async () => {
+    const cyclesBefore = state.cycles;
+    state.syncRequested = true;
+    await condition(() => state.cycles > cyclesBefore || state.status === 'stopped');
+    const last = state.recentRuns[0];
+    return last && state.cycles > cyclesBefore && last.runNumber === state.runCount ? last : null;
+  }, {
+    validator: () => {
+      if (state.status === 'paused') throw new Error(`tenant ${tenantId} is paused; resume it first`);
+      if (state.status === 'auth-failed') {
+        throw new Error(`tenant ${tenantId} is auth-failed (${state.statusReason ?? 'credentials rejected'}); store new credentials, then resume`);
+      }
+      if (state.status !== 'active') throw new Error(`tenant ${tenantId} is ${state.status}`);
+    },
+  });
+
+  setHandler(updateConfigUpdate, (patch) => {
+    settings = applySettingsPatch(settings, patch);
+    return view();
+  }, {
+    validator: (patch) => {
+      if (state.status === 'stopping' || state.status === 'stopped') throw new Error(`tenant ${tenantId} is ${state.status}`);
+      applySettingsPatch(settings, patch);
+    },
+  });
+
+  setHandler(retryQuarantinedUpdate, (arg) => {
+    const ids = arg?.entryIds;
+    const before = state.quarantined.length;
+    state.quarantined = ids ? state.quarantined.filter((q) => !ids.includes(q.entryId)) : [];
+    state.syncRequested = true;
+    return { released: before - state.quarantined.length };
+  }, {
+    validator: (arg) => {
+      if (state.status !== 'active') throw new Error(`tenant ${tenantId} is ${state.status}; resume it before retrying entries`);
+      const unknown = (arg?.entryIds ?? []).filter((id: string) => !state.quarantined.some((q) => q.entryId === id));
+      if (unknown.length) throw new Error(`not quarantined for tenant ${tenantId}: ${unknown.join(', ')}`);
+    },
+  });
+
+  setHandler(stopUpdate, () => {
+    setStatus('stopping', runInFlight ? `finishing ${runInFlight}` : undefined);
+    return view();
+  }, {
+    validator: () => {
+      if (state.status === 'stopping' || state.status === 'stopped') throw new Error(`tenant ${tenantId} is already ${state.status}`);
+    },
+  });
+
+  publish();
+
+  const recordRun = (summary: RunSummary, report?: SyncRunReport) => {
+    state.recentRuns = [summary, ...state.recentRuns].slice(0, RECENT_RUNS);
+    if (report) {
+      // Quarantine: the run's verdicts replace earlier ones for the entries it looked at.
+      const seen = new Set(report.entries.map((e) => e.entryId));
+      state.quarantined = [...state.quarantined.filter((q) => !seen.has(q.entryId) && !report.quarantined.some((r) => r.entryId === q.entryId)), ...report.quarantined];
+      if (report.deletionWatermark) state.deletionWatermark = report.deletionWatermark;
+    }
+    publish();
+  };
+
+  /** One cycle: cheap check, then child runs while there is more (big backfills come in chunks). */
+  const runCycle = async () => {
+    const work = await checkForWork.executeWithOptions(
+      {
+        startToCloseTimeout: `${settings.activityTimeoutSeconds}s`,
+        retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
+        summary: `${tenantId}: check timr for new, changed and deleted entries`,
+      },
+      [{
+        tenantId,
+        credentialsRef: settings.credentialsRef,
+        sync: settings.sync,
+        lookbackDays: settings.lookbackDays,
+        quarantined: Object.fromEntries(state.quarantined.map((q) => [q.entryId, q.lastModified])),
+        deletionWatermark: state.deletionWatermark,
+      }],
+    );
+    if (!work.hasWork) return;
+
+    for (;;) {
+      state.runCount += 1;
+      const runNumber = state.runCount;
+      const workflowId = runWorkflowId(tenantId, runNumber);
+      const startedAt = new Date().toISOString();
+      runInFlight = workflowId;
+      let report: SyncRunReport | undefined;
+      try {
+        report = await executeChild(syncRunWorkflow, {
+          workflowId,
+          args: [{ settings, runNumber, quarantined: state.quarantined, deletionWatermark: state.deletionWatermark }],
+          // A run is a saga: it must finish (and compensate) even if this workflow is terminated.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `${tenantId}: sync run ${runNumber}`,
+        });
+        recordRun({ runNumber, workflowId, startedAt, finishedAt: new Date().toISOString(), outcome: report.outcome, counts: report.counts }, report);
+      } catch (err) {
+        const auth = isAuthFailure(err);
+        recordRun({ runNumber, workflowId, startedAt, finishedAt: new Date().toISOString(), outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
+        if (auth) setStatus('auth-failed', failureMessage(err));
+        return;
+      } finally {
+        runInFlight = null;
+      }
+      if (report.outcome === 'auth-failed') {
+        setStatus('auth-failed', report.authFailure ?? 'credentials rejected');
+        return;
+      }
+      const progressed = report.counts.transferred + report.counts.updated + report.counts.relocked + report.counts.deleted > 0;
+      if (!report.more || !progressed || state.status !== 'active') return;
+    }
+  };
+
+  for (;;) {
+    if (state.status === 'stopping') break;
+    if (state.status !== 'active') {
+      // Paused or waiting for new credentials: no timer, just wait for an update.
+      await condition(() => state.status === 'active' || state.status === 'stopping');
+      continue;
+    }
+    if (!state.syncRequested) {
+      const nextSyncMs = Date.now() + settings.intervalSeconds * 1000;
+      state.nextSyncAt = new Date(nextSyncMs).toISOString();
+      const interval = settings.intervalSeconds;
+      // Wakes on the interval, a "sync now", a config change of the interval, pause or stop.
+      await condition(
+        () => state.syncRequested || state.status !== 'active' || settings.intervalSeconds !== interval,
+        nextSyncMs - Date.now(),
+        { summary: `next sync of ${tenantId} at ${state.nextSyncAt}` },
+      );
+      if (state.status !== 'active') continue;
+      if (!state.syncRequested && settings.intervalSeconds !== interval) continue;
+    }
+    state.syncRequested = false;
+    state.nextSyncAt = null;
+    try {
+      await runCycle();
+    } catch (err) {
+      // The cheap check itself failed (after retries): note it and try again next interval.
+      const auth = isAuthFailure(err);
+      recordRun({ runNumber: state.runCount, workflowId: '(check)', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
+      if (auth) setStatus('auth-failed', failureMessage(err));
+    }
+    state.cycles += 1;
+
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof tenantSyncWorkflow>({ settings, state });
+    }
+  }
+
+  state.status = 'stopped';
+  state.statusReason = 'stopped by an operator';
+  publish();
+  await condition(allHandlersFinished);
+  return view();
+}

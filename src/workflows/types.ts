@@ -1,0 +1,113 @@
+/**
+ * State and reports of the sync workflows: what the status query shows, what a run returns,
+ * what survives continue-as-new. Plain data, no secrets.
+ */
+import type { EntryLabel, QuarantinedEntry } from '../activities/contracts.js';
+import type { TenantSettings } from '../domain/tenant-settings.js';
+
+export type TenantStatus = 'active' | 'paused' | 'auth-failed' | 'stopping' | 'stopped';
+
+export type RunOutcome = 'succeeded' | 'partial' | 'auth-failed' | 'failed';
+
+export type EntryOutcome =
+  /** Posted to Personio and locked in timr. */
+  | 'transferred'
+  /** Transferred before, edited by an admin, now replaced in Personio and locked again. */
+  | 'updated'
+  /** Unlocked but unchanged: locked again, Personio untouched. */
+  | 'relocked'
+  /** Deleted in timr: its Personio periods were removed. */
+  | 'deleted'
+  /** Data the vendors refuse or we cannot map: held until fixed (see reason). */
+  | 'quarantined'
+  /** timr reported a conflict while locking: compensated, retried next cycle. */
+  | 'deferred'
+  /** Failed after retries; the entry stays changeable and is retried next cycle. */
+  | 'failed'
+  /** Not started because the run stopped (credentials rejected). */
+  | 'not-started';
+
+export interface EntryReport extends Partial<EntryLabel> {
+  entryId: string;
+  outcome: EntryOutcome;
+  periodIds?: string[];
+  reason?: string;
+  retryable?: boolean;
+  warnings?: string[];
+}
+
+export interface RunCounts {
+  eligible: number;
+  transferred: number;
+  updated: number;
+  relocked: number;
+  deleted: number;
+  quarantined: number;
+  deferred: number;
+  failed: number;
+  notStarted: number;
+  compensations: number;
+}
+
+export interface SyncRunReport {
+  tenantId: string;
+  runId: string;
+  outcome: RunOutcome;
+  counts: RunCounts;
+  entries: EntryReport[];
+  quarantined: QuarantinedEntry[];
+  /** Where the deletion feed was read up to; null when this run could not advance it. */
+  deletionWatermark: string | null;
+  more: boolean;
+  authFailure?: string;
+}
+
+export interface RunSummary {
+  runNumber: number;
+  workflowId: string;
+  startedAt: string;
+  finishedAt: string;
+  outcome: RunOutcome;
+  counts?: RunCounts;
+  error?: string;
+}
+
+export interface TenantState {
+  status: TenantStatus;
+  /** Why the tenant is auth-failed, in words support can act on. */
+  statusReason?: string;
+  runCount: number;
+  cycles: number;
+  deletionWatermark: string | null;
+  quarantined: QuarantinedEntry[];
+  recentRuns: RunSummary[];
+  nextSyncAt: string | null;
+  syncRequested: boolean;
+}
+
+export interface TenantWorkflowInput {
+  settings: TenantSettings;
+  /** Present when continuing as new. */
+  state?: TenantState;
+}
+
+export interface TenantStatusView {
+  tenantId: string;
+  status: TenantStatus;
+  statusReason?: string;
+  settings: TenantSettings;
+  nextSyncAt: string | null;
+  runInFlight: string | null;
+  runCount: number;
+  /** Completed cycles (a cycle with nothing to do counts too). */
+  cycles: number;
+  recentRuns: RunSummary[];
+  quarantined: QuarantinedEntry[];
+}
+
+export interface SyncRunInput {
+  settings: TenantSettings;
+  runNumber: number;
+  quarantined: QuarantinedEntry[];
+  deletionWatermark: string | null;
+}

@@ -1,0 +1,138 @@
+/**
+ * A real sync stack for one test file: sandbox timr + Personio over real HTTP, a file secret
+ * store in a temp dir (0600 files), a worker on the shared dev server with the real workflows
+ * and activities, on a task queue and tenant ids unique to the file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities/index.js';
+import type { ActivityDeps } from '../../src/activities/deps.js';
+import { RateLimiter } from '../../src/clients/rate-limiter.js';
+import { startTenant, tenantStatus } from '../../src/control/tenants.js';
+import type { TenantSettingsInput } from '../../src/domain/tenant-settings.js';
+import { SandboxControl, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import type { Seed } from '../../src/sandbox/seed.js';
+import { auditSync, type SyncAudit } from '../../src/sandbox/sync-audit.js';
+import { FileSecretStore } from '../../src/secrets/index.js';
+import type { TenantStatusView } from '../../src/workflows/types.js';
+import { connectTestEnv, createTestWorker, uniqueTaskQueue } from './temporal.js';
+
+export interface SyncFixture {
+  env: TestWorkflowEnvironment;
+  sandbox: RunningSandbox;
+  control: SandboxControl;
+  secrets: FileSecretStore;
+  secretsDir: string;
+  taskQueue: string;
+  seed: Seed;
+  deps: ActivityDeps;
+  worker: Worker;
+  /** Settings for a seeded tenant with test-friendly defaults. */
+  settings(tenantId: string, overrides?: Partial<TenantSettingsInput>): TenantSettingsInput;
+  start(tenantId: string, overrides?: Partial<TenantSettingsInput>): Promise<void>;
+  status(tenantId: string): Promise<TenantStatusView>;
+  /** Waits until the tenant completed at least `cycles` cycles and no run is in flight. */
+  waitForCycles(tenantId: string, cycles: number, timeoutMs?: number): Promise<TenantStatusView>;
+  waitForStatus(tenantId: string, predicate: (s: TenantStatusView) => boolean, timeoutMs?: number, what?: string): Promise<TenantStatusView>;
+  audit(tenantIds?: string[]): Promise<SyncAudit>;
+  restartWorker(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+/** Suffixes tenant ids so test files sharing the dev server never share a workflow id. */
+export function uniqueTenants(seed: Seed): Seed {
+  const suffix = Math.random().toString(36).slice(2, 7);
+  return { tenants: seed.tenants.map((t) => ({ ...t, id: `${t.id}-${suffix}` })) };
+}
+
+export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean } = {}): Promise<SyncFixture> {
+  const seed = opts.unique === false ? seedInput : uniqueTenants(seedInput);
+  const sandbox = await startSandbox({ seed });
+  const control = new SandboxControl(sandbox);
+  const secretsDir = mkdtempSync(path.join(os.tmpdir(), 'timr-sync-secrets-'));
+  const secrets = new FileSecretStore(secretsDir);
+  for (const t of seed.tenants) {
+    await secrets.put(t.id, {
+      timr: { clientId: t.timr.clientId, clientSecret: t.timr.clientSecret },
+      personio: { clientId: t.personio.clientId, clientSecret: t.personio.clientSecret },
+    });
+  }
+  const env = await connectTestEnv();
+  const taskQueue = uniqueTaskQueue('sync');
+  const deps: ActivityDeps = {
+    endpoints: { timrBaseUrl: sandbox.timrBaseUrl, timrTokenUrl: sandbox.timrTokenUrl, personioBaseUrl: sandbox.personioBaseUrl },
+    secrets,
+    personioLimiter: new RateLimiter({ ratePerSecond: 200, burst: 50 }),
+    httpTimeoutMs: 3_000,
+  };
+  const makeWorker = () => createTestWorker(env, { taskQueue, activities: createActivities(deps) });
+  let worker = await makeWorker();
+  let running = worker.run();
+
+  const fixture: SyncFixture = {
+    env,
+    sandbox,
+    control,
+    secrets,
+    secretsDir,
+    taskQueue,
+    seed,
+    deps,
+    get worker() {
+      return worker;
+    },
+    settings: (tenantId, overrides = {}) => ({
+      tenantId,
+      credentialsRef: tenantId,
+      intervalSeconds: 3600,
+      activityTimeoutSeconds: 10,
+      ...overrides,
+    }),
+    async start(tenantId, overrides) {
+      await startTenant(env.client, fixture.settings(tenantId, overrides), taskQueue);
+    },
+    status: (tenantId) => tenantStatus(env.client, tenantId),
+    waitForStatus: async (tenantId, predicate, timeoutMs = 60_000, what = 'condition') => {
+      const deadline = Date.now() + timeoutMs;
+      let last: TenantStatusView | undefined;
+      while (Date.now() < deadline) {
+        try {
+          last = await tenantStatus(env.client, tenantId);
+          if (predicate(last)) return last;
+        } catch {
+          /* workflow not yet started or between runs */
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`tenant ${tenantId}: timed out waiting for ${what}; last status: ${JSON.stringify(last, null, 1)?.slice(0, 3000)}`);
+    },
+    waitForCycles: (tenantId, cycles, timeoutMs) =>
+      fixture.waitForStatus(tenantId, (s) => s.cycles >= cycles && s.runInFlight === null, timeoutMs, `${cycles} cycle(s)`),
+    async audit(tenantIds = seed.tenants.map((t) => t.id)) {
+      const [timr, personio] = await Promise.all([control.state('timr'), control.state('personio')]);
+      const tenants = [];
+      for (const tenantId of tenantIds) {
+        const s = await tenantStatus(env.client, tenantId);
+        tenants.push({ tenantId, sync: s.settings.sync, quarantined: s.quarantined.length });
+      }
+      return auditSync(timr, personio, tenants);
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await makeWorker();
+      running = worker.run();
+    },
+    async teardown() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await sandbox.stop();
+      await env.teardown();
+      rmSync(secretsDir, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}

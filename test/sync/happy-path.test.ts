@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
+import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
+
+describe('tenant sync: happy path on the real dev server and sandbox', () => {
+  let fx: SyncFixture;
+  let tenantId: string;
+  beforeAll(async () => {
+    fx = await startSyncFixture(generateDemoData({ seed: 7, tenants: 1, employees: 5, days: 7 }));
+    tenantId = fx.seed.tenants[0]!.id;
+  });
+  afterAll(async () => {
+    await fx?.teardown();
+  });
+
+  it('transfers every eligible entry exactly once, locks it, and quarantines the unmatched employee', async () => {
+    await fx.start(tenantId);
+    const status = await fx.waitForCycles(tenantId, 1, 90_000);
+    expect(status.recentRuns[0]?.outcome).toMatch(/succeeded|partial/);
+    const audit = await fx.audit([tenantId]);
+    console.log(JSON.stringify({ audit, q: status.quarantined }, null, 1));
+    expect(audit.entriesEligible).toBeGreaterThan(10);
+    expect(audit.duplicatePeriods).toBe(0);
+    expect(audit.transferredButUnlocked).toBe(0);
+    expect(audit.orphanPeriods).toBe(0);
+    expect(audit.entriesTransferred + audit.quarantined).toBe(audit.entriesEligible);
+    expect(audit.zeitausgleichDays).toBeGreaterThan(0);
+    expect(status.quarantined.some((q) => /no Personio|not found|match/i.test(q.reason))).toBe(true);
+  });
+});
