@@ -101,7 +101,7 @@ function countEntry(entry: WorkingTime, lens: TenantLens, counts: ScenarioCounts
   if (breaks.some((b) => b.type === 'manual' && b.start && b.end)) counts['break-manual-positioned']++;
   if (breaks.some((b) => b.type === 'manual' && (!b.start || !b.end))) counts['break-manual-unpositioned']++;
   if (breaks.some((b) => b.type === 'automatic')) counts['break-automatic']++;
-  if (breaks.length >= 2) counts['breaks-several']++;
+  if (breaks.filter((b) => b.type !== 'ongoing').length >= 2) counts['breaks-several']++;
 
   if (endMs !== null && entry.duration?.type === 'minutes') {
     const crossesOffsetChange = lens.clock.offsetMinutes(startMs) !== lens.clock.offsetMinutes(endMs);
