@@ -4,8 +4,8 @@
  */
 import type { WorkingTime, WorkingTimeType, WorkingTimeTypeCategory } from '../clients/timr/schemas.js';
 import type { TenantSyncConfig } from './tenant-config.js';
-import { parseInstant } from './time-zone.js';
-import { readBreaks, wholeSecond, type InterpretedBreaks } from './timr-breaks.js';
+import { parseInstant, wholeSecond } from './time-zone.js';
+import { readBreaks, type InterpretedBreaks } from './timr-breaks.js';
 import { isZeitausgleichType } from './zeitausgleich.js';
 
 /** timr working-time type id → category (the entry itself only carries id, name, external id). */

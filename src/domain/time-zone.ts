@@ -27,6 +27,9 @@ export function parseInstant(value: string): number {
   return ms;
 }
 
+/** Personio takes whole seconds; cutting sub-seconds early keeps every later step exact. */
+export const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
 export function isValidTimeZone(zone: string): boolean {
   if (zone.trim() === '' || zone !== zone.trim()) return false;
   try {

@@ -3,7 +3,7 @@
  * (clipped to the entry) and durations without a position.
  */
 import type { BreakTime, WorkingTime } from '../clients/timr/schemas.js';
-import { MINUTE_MS, parseInstant, toLocalDateTime } from './time-zone.js';
+import { MINUTE_MS, parseInstant, toLocalDateTime, wholeSecond } from './time-zone.js';
 import type { Interval } from './break-tiling.js';
 
 export interface InterpretedBreaks {
@@ -15,9 +15,6 @@ export interface InterpretedBreaks {
 export type BreakReading =
   | { ok: true; breaks: InterpretedBreaks; warnings: string[] }
   | { ok: false; problem: string };
-
-/** Personio takes whole seconds; cutting sub-seconds early keeps every later step exact. */
-export const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 const clock = (instant: number, zone: string) => toLocalDateTime(instant, zone).slice(11, 16);
 
