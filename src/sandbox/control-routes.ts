@@ -96,16 +96,34 @@ export function installRequestLogging(
   log: RequestLog,
   tenantOf: (request: FastifyRequest) => string | undefined,
 ): void {
-  app.addHook('onResponse', async (request, reply) => {
-    if (isControlRoute(request)) return;
+  const logged = new WeakSet<FastifyRequest>();
+  const record = (request: FastifyRequest, status: number, dropped: boolean) => {
+    if (logged.has(request)) return;
+    logged.add(request);
     log.add({
       at: new Date().toISOString(),
       tenantId: tenantOf(request) ?? null,
       method: request.method,
       route: request.routeOptions.url ?? request.url,
       url: request.url,
-      status: reply.statusCode,
-      dropped: request.raw.socket?.destroyed === true && !reply.sent,
+      status,
+      dropped,
+    });
+  };
+  app.addHook('onResponse', async (request, reply) => {
+    if (isControlRoute(request)) return;
+    record(request, reply.statusCode, request.raw.socket?.destroyed === true && !reply.sent);
+  });
+  // A destroyed socket (reset and commit-then-drop faults) never reaches onResponse, yet those
+  // are the requests a test most needs to count. Status is the one the handler chose (a
+  // committed write shows 201), or 0 when the connection died before any answer was started.
+  app.addHook('onRequest', async (request, reply) => {
+    if (isControlRoute(request)) return;
+    // writableFinished reads true after a destroy too, so only the 'finish' event proves delivery.
+    let finished = false;
+    reply.raw.once('finish', () => (finished = true));
+    reply.raw.once('close', () => {
+      if (!finished) record(request, reply.raw.headersSent ? reply.statusCode : 0, true);
     });
   });
 }

@@ -146,6 +146,16 @@ describe('commit-then-drop', () => {
     expect((await del()).status).toBe(404);
   });
 
+  it('the request log counts dropped requests: committed ones with their status, pre-handler resets with 0', async () => {
+    await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'commit-then-drop', mode: 'reset' } });
+    await addFault({ route: 'GET /v2/persons', times: 1, fault: { kind: 'reset' } });
+    await expect(postPeriod()).rejects.toThrow(/fetch failed/);
+    await expect(persons()).rejects.toThrow(/fetch failed/);
+    await expect.poll(async () => (await requestLog('acme')).filter((r) => r.dropped).length).toBe(2);
+    const dropped = (await requestLog('acme')).filter((r) => r.dropped).map((r) => `${r.method} ${r.route} ${r.status}`);
+    expect(dropped.sort()).toEqual(['GET /v2/persons 0', 'POST /v2/attendance-periods 201']);
+  });
+
   it('the request log records the tenant and route of faulted requests', async () => {
     await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'error', status: 502 } });
     expect((await postPeriod()).status).toBe(502);
