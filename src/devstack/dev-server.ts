@@ -23,6 +23,8 @@ export interface DevServerOptions {
   /** Server output goes here (it is noisy); discarded when omitted. */
   logFile?: string;
   readyTimeoutMs?: number;
+  /** Extra `start-dev` flags, e.g. ['--ui-codec-endpoint', url]. */
+  extraArgs?: string[];
   log?: (msg: string) => void;
 }
 
@@ -117,7 +119,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
           uiPort,
           dbFilename: opts.dbFilename,
           namespace,
-          extraArgs: searchAttributeArgs(),
+          extraArgs: [...searchAttributeArgs(), ...(opts.extraArgs ?? [])],
         },
       });
       return { address, namespace, uiUrl, cliVersion: 'sdk-download', cliSource: 'sdk-download', stop: () => env.teardown() };
@@ -132,7 +134,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
     args.push('--db-filename', opts.dbFilename);
   }
-  args.push(...searchAttributeArgs());
+  args.push(...searchAttributeArgs(), ...(opts.extraArgs ?? []));
 
   const child = spawn(tool.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (opts.logFile) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
+import { demoTenantSettings } from '../../src/devstack/demo-tenants.js';
 import type { ActivityDeps } from '../../src/activities/deps.js';
 import { RateLimiter } from '../../src/clients/rate-limiter.js';
 import { startTenant, tenantStatus } from '../../src/control/tenants.js';
@@ -84,13 +85,11 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
     get worker() {
       return worker;
     },
-    settings: (tenantId, overrides = {}) => ({
-      tenantId,
-      credentialsRef: tenantId,
-      intervalSeconds: 3600,
-      activityTimeoutSeconds: 10,
-      ...overrides,
-    }),
+    settings: (tenantId, overrides = {}) => {
+      const tenant = seed.tenants.find((t) => t.id === tenantId);
+      if (!tenant) throw new Error(`no tenant ${tenantId} in the seed`);
+      return demoTenantSettings(tenant, { intervalSeconds: 3600, activityTimeoutSeconds: 10, ...overrides });
+    },
     async start(tenantId, overrides) {
       await startTenant(env.client, fixture.settings(tenantId, overrides), taskQueue);
     },

@@ -18,7 +18,6 @@ describe('tenant sync: happy path on the real dev server and sandbox', () => {
     const status = await fx.waitForCycles(tenantId, 1, 90_000);
     expect(status.recentRuns[0]?.outcome).toMatch(/succeeded|partial/);
     const audit = await fx.audit([tenantId]);
-    console.log(JSON.stringify({ audit, q: status.quarantined }, null, 1));
     expect(audit.entriesEligible).toBeGreaterThan(10);
     expect(audit.duplicatePeriods).toBe(0);
     expect(audit.transferredButUnlocked).toBe(0);
@@ -26,5 +25,13 @@ describe('tenant sync: happy path on the real dev server and sandbox', () => {
     expect(audit.entriesTransferred + audit.quarantined).toBe(audit.entriesEligible);
     expect(audit.zeitausgleichDays).toBeGreaterThan(0);
     expect(status.quarantined.some((q) => /no Personio|not found|match/i.test(q.reason))).toBe(true);
+
+    // History stays bounded: the run's events per transferred entry.
+    const run = status.recentRuns[0]!;
+    const history = await fx.env.client.workflow.getHandle(run.workflowId).fetchHistory();
+    const events = history.events?.length ?? 0;
+    const perEntry = events / Math.max(1, run.counts!.transferred);
+    console.log(`run ${run.workflowId}: ${events} events for ${run.counts!.transferred} transferred entries (${perEntry.toFixed(1)} per entry)`);
+    expect(perEntry).toBeLessThanOrEqual(10);
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * `npm run sync:once -- [--json] [--tenants 3 --employees 8 --days 14 --seed 1]`
+ *
+ * Starts the embedded stack (dev server, sandbox seeded with demo tenants, worker), starts
+ * every demo tenant, waits until each finished one cycle, reads both sandboxes back and prints
+ * what happened — then shuts everything down. Exit code 1 when an invariant is violated.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { tenantStatus } from '../control/tenants.js';
+import { allDemoTenantSettings } from '../devstack/demo-tenants.js';
+import { startEmbeddedStack } from '../devstack/embedded-stack.js';
+import { PROJECT_ROOT } from '../devstack/temporal-cli.js';
+import { generateDemoData } from '../sandbox/demo-data/index.js';
+import { SandboxControl } from '../sandbox/index.js';
+import { auditSync } from '../sandbox/sync-audit.js';
+import type { TenantStatusView } from '../workflows/types.js';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    tenants: { type: 'string', default: '3' },
+    employees: { type: 'string', default: '8' },
+    days: { type: 'string', default: '14' },
+    seed: { type: 'string', default: '1' },
+    'timeout-seconds': { type: 'string', default: '600' },
+  },
+});
+
+// Progress goes to stderr so `--json` output stays machine-readable.
+const log = (msg: string) => console.error(`[sync:once] ${msg}`);
+const started = Date.now();
+const seed = generateDemoData({ seed: Number(values.seed), tenants: Number(values.tenants), employees: Number(values.employees), days: Number(values.days) });
+const stack = await startEmbeddedStack({ seed, dataDir: path.join(PROJECT_ROOT, '.data', 'sync-once'), ui: false, log });
+let exitCode = 0;
+try {
+  const settings = allDemoTenantSettings(seed, { intervalSeconds: 3600 });
+  await stack.startTenants(settings);
+  log(`started ${settings.length} tenant workflow(s); waiting for one cycle each`);
+
+  const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
+  const views = new Map<string, TenantStatusView>();
+  let lastReport = 0;
+  while (views.size < settings.length) {
+    if (Date.now() > deadline) throw new Error(`timed out; finished: ${[...views.keys()].join(', ') || 'none'}`);
+    for (const s of settings) {
+      if (views.has(s.tenantId)) continue;
+      const v = await tenantStatus(stack.client, s.tenantId).catch(() => undefined);
+      if (v && v.cycles >= 1 && v.runInFlight === null) {
+        views.set(s.tenantId, v);
+        const r = v.recentRuns[0];
+        log(`${s.tenantId}: ${r ? `${r.outcome}, ${r.counts?.transferred ?? 0} transferred, ${r.counts?.quarantined ?? 0} quarantined` : 'nothing to do'} (${views.size}/${settings.length})`);
+      }
+    }
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      log(`${views.size}/${settings.length} tenants done after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  const control = new SandboxControl(stack.sandbox);
+  const [timr, personio] = await Promise.all([control.state('timr'), control.state('personio')]);
+  const audit = auditSync(
+    timr,
+    personio,
+    [...views.values()].map((v) => ({ tenantId: v.tenantId, sync: v.settings.sync, quarantined: v.quarantined.length })),
+  );
+  const result = { ...audit, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  const ok = audit.duplicatePeriods === 0 && audit.transferredButUnlocked === 0 && audit.orphanPeriods === 0 && audit.entriesTransferred + audit.quarantined === audit.entriesEligible;
+  if (!ok) exitCode = 1;
+  if (values.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(JSON.stringify(result, null, 2));
+    console.log(ok ? 'all invariants hold' : 'INVARIANT VIOLATED: see the figures above');
+  }
+} catch (err) {
+  console.error(`[sync:once] failed: ${(err as Error).message}`);
+  exitCode = 1;
+} finally {
+  await stack.stop();
+}
+process.exit(exitCode);
