@@ -1,0 +1,17 @@
+/** Where a CLI command writes and what environment it sees; `process` in production, buffers in tests. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  /** Progress lines are redrawn in place only on a terminal. */
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export function printLines(stream: OutputStream, lines: string | readonly string[]): void {
+  const text = typeof lines === 'string' ? lines : lines.join('\n');
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}

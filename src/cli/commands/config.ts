@@ -1,0 +1,128 @@
+/**
+ * `timr-sync config`: changes a running tenant's settings through the validated updateConfig
+ * update. The change is computed here against the tenant's current settings and whole
+ * top-level settings are sent, so a nested `--set` never resets its sibling settings.
+ */
+import { tenantStatus, updateTenantConfig } from '../../control/tenants.js';
+import { TenantSettings, type TenantSettingsPatch } from '../../domain/tenant-settings.js';
+import { flattenSettings } from '../format/settings.js';
+import { printLines } from './cli-io.js';
+import type { Command } from './command.js';
+import { UsageError } from './errors.js';
+import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
+import { readJsonObjectFile } from './read-json-file.js';
+import { deepMerge, parseAssignment, parseSettingPath, setPath, unsetPath, type Assignment, type PlainObject } from './settings-assignments.js';
+import { checkKnownSettingKeys, invalidSettingsError } from './settings-problems.js';
+
+export interface ConfigInput {
+  /** Content of --file: a partial settings object, merged into the current settings. */
+  file?: PlainObject;
+  sets: Assignment[];
+  unsets: string[][];
+}
+
+export interface SettingChange {
+  path: string;
+  before: string | undefined;
+  after: string | undefined;
+}
+
+export interface ConfigPlan {
+  patch: TenantSettingsPatch;
+  changes: SettingChange[];
+}
+
+const FIX = 'Fix the --set/--unset values or the --file content and run config again.';
+
+export function diffSettings(before: unknown, after: unknown): SettingChange[] {
+  const a = new Map(flattenSettings(before));
+  const b = new Map(flattenSettings(after));
+  const paths = [...new Set([...a.keys(), ...b.keys()])];
+  return paths.filter((p) => a.get(p) !== b.get(p)).map((path) => ({ path, before: a.get(path), after: b.get(path) }));
+}
+
+function rejectTenantId(path: readonly string[]): void {
+  if (path[0] === 'tenantId') throw new UsageError('tenantId cannot be changed; it is the identity of the workflow. Start a workflow for the other tenant instead.');
+}
+
+function applyInput(current: PlainObject, input: ConfigInput, stringAt: ReadonlySet<string>): PlainObject {
+  let next = input.file ? deepMerge(current, input.file) : current;
+  for (const a of input.sets) next = setPath(next, a.path, stringAt.has(a.path.join('.')) ? a.raw : a.value);
+  for (const path of input.unsets) next = unsetPath(next, path);
+  return next;
+}
+
+/** What `config` will send, validated with the workflow's own schema; pure, for testing without a server. */
+export function planConfigChange(current: TenantSettings, input: ConfigInput): ConfigPlan {
+  const tenantId = current.tenantId;
+  if (input.file) Object.keys(input.file).forEach((k) => rejectTenantId([k]));
+  input.sets.forEach((a) => rejectTenantId(a.path));
+  input.unsets.forEach(rejectTenantId);
+  const touched = [...new Set([...Object.keys(input.file ?? {}), ...input.sets.map((a) => a.path[0] as string), ...input.unsets.map((p) => p[0] as string)])];
+
+  const { tenantId: _id, ...base } = current;
+  const stringAt = new Set<string>();
+  let next = applyInput(base, input, stringAt);
+  checkKnownSettingKeys(tenantId, next, FIX);
+  let parsed = TenantSettings.safeParse({ ...next, tenantId });
+  if (!parsed.success) {
+    // "--set sync.matching.overrides.123=456": JSON made a number of an id; where a string is wanted, take the text as typed.
+    const wantString = new Set(
+      parsed.error.issues.filter((i) => i.code === 'invalid_type' && i.expected === 'string').map((i) => i.path.map(String).join('.')),
+    );
+    for (const a of input.sets) if (typeof a.value !== 'string' && wantString.has(a.path.join('.'))) stringAt.add(a.path.join('.'));
+    if (stringAt.size > 0) {
+      next = applyInput(base, input, stringAt);
+      parsed = TenantSettings.safeParse({ ...next, tenantId });
+    }
+  }
+  if (!parsed.success) throw invalidSettingsError(tenantId, parsed.error.issues, FIX);
+  const settings = parsed.data;
+  // Whole top-level values with defaults applied: an unset top-level setting is sent as its default.
+  const patch = Object.fromEntries(touched.map((key) => [key, settings[key as keyof TenantSettings]])) as TenantSettingsPatch;
+  return { patch, changes: diffSettings(current, settings) };
+}
+
+function renderChanges(changes: readonly SettingChange[]): string[] {
+  return changes.map((c) => `  ${c.path}: ${c.before ?? '(unset)'} → ${c.after ?? '(unset)'}`);
+}
+
+export const configCommand: Command = {
+  name: 'config',
+  summary: "change a running tenant's settings",
+  usage: `Usage: timr-sync config <tenantId> (--set <path>=<value> ... | --unset <path> ... | --file patch.json)
+
+Changes the settings of a running tenant; they apply from the next sync. Paths are the names
+"timr-sync status" shows. Values are JSON when they parse as JSON, text otherwise.
+  --set <path>=<value>   e.g. --set intervalSeconds=300
+                              --set sync.matching.strategy=employee_number
+                              --set sync.matching.overrides.<timrUserId>=<personioPersonId>
+                              --set 'sync.zeitausgleich.names=["Zeitausgleich","ZA"]'
+  --unset <path>         remove a key (e.g. one matching override) or reset a setting to its default
+  --file <patch.json>    a JSON object of settings to change; nested objects are merged
+Every change is validated first; if anything is invalid, nothing is changed.`,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, {
+      set: { type: 'string', multiple: true },
+      unset: { type: 'string', multiple: true },
+      file: { type: 'string' },
+    });
+    const tenantId = tenantIdFrom(positionals);
+    const sets = (values.set ?? []).map(parseAssignment);
+    const unsets = (values.unset ?? []).map(parseSettingPath);
+    if (sets.length === 0 && unsets.length === 0 && values.file === undefined) throw new UsageError('nothing to change: give --set, --unset or --file');
+    const file = values.file !== undefined ? await readJsonObjectFile(values.file, '--file') : undefined;
+
+    const client = await ctx.client();
+    const current = (await tenantStatus(client, tenantId)).settings;
+    const plan = planConfigChange(current, { ...(file && { file }), sets, unsets });
+    if (plan.changes.length === 0) {
+      printLines(ctx.io.stdout, `tenant ${tenantId}: the settings already have these values; nothing was changed`);
+      return 0;
+    }
+    const view = await updateTenantConfig(client, tenantId, plan.patch);
+    // What the workflow now holds, which is what counts (another operator may have changed something meanwhile).
+    printLines(ctx.io.stdout, [`tenant ${tenantId}: settings changed, effective from the next sync:`, ...renderChanges(diffSettings(current, view.settings))]);
+    return 0;
+  },
+};

@@ -1,0 +1,79 @@
+import { startTenant } from '../../control/tenants.js';
+import { TenantSettings } from '../../domain/tenant-settings.js';
+import { TASK_QUEUE, tenantWorkflowId } from '../../workflows/ids.js';
+import { printLines } from './cli-io.js';
+import type { Command } from './command.js';
+import { parseDurationSeconds } from './duration.js';
+import { CliError } from './errors.js';
+import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
+import { readJsonObjectFile } from './read-json-file.js';
+import { deepMerge, setPath, type PlainObject } from './settings-assignments.js';
+import { checkKnownSettingKeys, invalidSettingsError } from './settings-problems.js';
+
+const USAGE = `Usage: timr-sync start <tenantId> --credentials-ref <ref> [options]
+
+Starts the tenant's sync workflow (tenant/<tenantId>). The first sync runs right away.
+If the workflow already runs, nothing is changed (use "timr-sync config" for that).
+
+  --credentials-ref <ref>   name of the tenant's credentials in the secret store
+                            (store them with: npm run secrets -- set <ref> ...)
+  --interval <duration>     time between syncs: 900, 900s, 15m, 1h (default 15m)
+  --timezone <zone>         IANA time zone of the tenant's employees (default Europe/Vienna)
+  --config <settings.json>  further settings as JSON, e.g.
+                            {"lookbackDays": 31, "sync": {"matching": {"strategy": "employee_number"}}}
+                            options given on the command line win over the file
+  --task-queue <name>       task queue of the workers (default ${TASK_QUEUE})`;
+
+/** File settings first, then the command-line options on top. */
+export async function buildStartSettings(
+  tenantId: string,
+  values: { 'credentials-ref'?: string; interval?: string; timezone?: string; config?: string },
+): Promise<TenantSettings> {
+  const fix = 'Fix the option or the settings file and run start again.';
+  let candidate: PlainObject = {};
+  if (values.config !== undefined) {
+    candidate = await readJsonObjectFile(values.config, '--config');
+    if (candidate.tenantId !== undefined && candidate.tenantId !== tenantId) {
+      throw new CliError(`--config ${values.config} is for tenant ${JSON.stringify(candidate.tenantId)}, not "${tenantId}"; remove tenantId from the file or start that tenant instead`);
+    }
+  }
+  candidate = deepMerge(candidate, { tenantId });
+  if (values['credentials-ref'] !== undefined) candidate = setPath(candidate, ['credentialsRef'], values['credentials-ref']);
+  if (values.interval !== undefined) candidate = setPath(candidate, ['intervalSeconds'], parseDurationSeconds(values.interval, '--interval'));
+  if (values.timezone !== undefined) candidate = setPath(candidate, ['sync', 'timezone'], values.timezone);
+  if (candidate.credentialsRef === undefined) {
+    throw new CliError(`tenant "${tenantId}": --credentials-ref is required (or "credentialsRef" in the --config file); it names the tenant's entry in the secret store`);
+  }
+  checkKnownSettingKeys(tenantId, candidate, fix);
+  const parsed = TenantSettings.safeParse(candidate);
+  if (!parsed.success) throw invalidSettingsError(tenantId, parsed.error.issues, fix);
+  return parsed.data;
+}
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: "start a tenant's sync workflow",
+  usage: USAGE,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, {
+      'credentials-ref': { type: 'string' },
+      interval: { type: 'string' },
+      timezone: { type: 'string' },
+      config: { type: 'string' },
+      'task-queue': { type: 'string' },
+    });
+    const tenantId = tenantIdFrom(positionals);
+    // Validated before connecting: a typo should not need a server to be reported.
+    const settings = await buildStartSettings(tenantId, values);
+    const taskQueue = values['task-queue'] ?? TASK_QUEUE;
+    const { started } = await startTenant(await ctx.client(), settings, taskQueue);
+    const workflowId = tenantWorkflowId(tenantId);
+    printLines(
+      ctx.io.stdout,
+      started
+        ? `started tenant ${tenantId}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`
+        : `tenant ${tenantId} is already running (${workflowId}); nothing was changed. Change settings with: timr-sync config ${tenantId} --set <path>=<value>`,
+    );
+    return 0;
+  },
+};

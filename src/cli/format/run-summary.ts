@@ -1,0 +1,40 @@
+import type { RunCounts, RunSummary } from '../../workflows/types.js';
+import { formatElapsed } from './durations.js';
+
+const COUNT_LABELS: [keyof RunCounts, string][] = [
+  ['transferred', 'transferred'],
+  ['updated', 'updated'],
+  ['relocked', 'relocked'],
+  ['deleted', 'deleted'],
+  ['quarantined', 'quarantined'],
+  ['deferred', 'deferred'],
+  ['failed', 'failed'],
+  ['notStarted', 'not started'],
+  ['compensations', 'compensated'],
+];
+
+/** "12 transferred, 2 quarantined of 14 eligible"; zero counts are left out. */
+export function formatCounts(counts: RunCounts): string {
+  const parts = COUNT_LABELS.filter(([key]) => counts[key] > 0).map(([key, label]) => `${counts[key]} ${label}`);
+  const eligible = `${counts.eligible} eligible`;
+  return parts.length === 0 ? `nothing changed (${eligible})` : `${parts.join(', ')} of ${eligible}`;
+}
+
+export function runLabel(run: RunSummary): string {
+  // The tenant workflow records a failed work check under the pseudo-id "(check)".
+  return run.workflowId === '(check)' ? 'check' : `#${run.runNumber}`;
+}
+
+/** What a run did in one phrase: its counts, or its error. */
+export function runDetail(run: RunSummary): string {
+  if (run.error) return `error: ${run.error}`;
+  return run.counts ? formatCounts(run.counts) : '';
+}
+
+/** The lines `sync-now` prints for the run it waited for. */
+export function renderRunSummary(run: RunSummary): string[] {
+  const lines = [`run ${runLabel(run)} ${run.outcome} in ${formatElapsed(run.startedAt, run.finishedAt)} (${run.workflowId})`];
+  if (run.counts) lines.push(`  ${formatCounts(run.counts)}`);
+  if (run.error) lines.push(`  error: ${run.error}`);
+  return lines;
+}

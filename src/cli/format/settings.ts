@@ -1,0 +1,20 @@
+/**
+ * Settings as dotted paths and display values, one per line. The paths are exactly what
+ * `timr-sync config --set` accepts, so what status shows can be copied into a command.
+ */
+import { formatSeconds } from './durations.js';
+
+export function flattenSettings(value: unknown, prefix = ''): [path: string, value: string][] {
+  if (Array.isArray(value)) return [[prefix, value.length === 0 ? '(none)' : value.map(String).join(', ')]];
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return [[prefix, '(none)']];
+    return entries.flatMap(([key, child]) => flattenSettings(child, prefix ? `${prefix}.${key}` : key));
+  }
+  return [[prefix, String(value)]];
+}
+
+/** Adds a human duration to *Seconds settings: "900 (15m)". */
+export function displaySetting(path: string, value: string): string {
+  return /Seconds$/.test(path) && /^\d+$/.test(value) ? `${value} (${formatSeconds(Number(value))})` : value;
+}

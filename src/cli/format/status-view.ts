@@ -1,0 +1,77 @@
+/**
+ * The human-readable `timr-sync status`: what support needs to answer "is this tenant syncing,
+ * and if not, why and what do I do", in one screen.
+ */
+import { tenantWorkflowId } from '../../workflows/ids.js';
+import type { TenantStatusView } from '../../workflows/types.js';
+import { formatElapsed, formatRelative } from './durations.js';
+import { runDetail, runLabel } from './run-summary.js';
+import { displaySetting, flattenSettings } from './settings.js';
+import { renderTable } from './table.js';
+
+function statusLine(view: TenantStatusView): string {
+  return view.statusReason ? `${view.status} (${view.statusReason})` : view.status;
+}
+
+/** What to do next, for the states that need an operator. */
+function statusHint(view: TenantStatusView): string | undefined {
+  const id = view.tenantId;
+  switch (view.status) {
+    case 'paused':
+      return `resume with: timr-sync resume ${id}`;
+    case 'auth-failed':
+      return `store new credentials (npm run secrets -- set ${view.settings.credentialsRef} ...), then: timr-sync resume ${id}`;
+    case 'stopping':
+      return 'the run in flight finishes, then the workflow completes';
+    case 'stopped':
+      return `start it again with: timr-sync start ${id} --credentials-ref ${view.settings.credentialsRef}`;
+    default:
+      return undefined;
+  }
+}
+
+function nextSyncLine(view: TenantStatusView, now: Date): string {
+  if (view.status !== 'active') return `- (tenant is ${view.status})`;
+  if (view.nextSyncAt) return `${view.nextSyncAt} (${formatRelative(new Date(view.nextSyncAt), now)})`;
+  return view.runInFlight ? 'after the run in flight' : 'now (a cycle is running)';
+}
+
+function fieldLines(fields: [string, string][]): string[] {
+  const width = Math.max(...fields.map(([label]) => label.length));
+  return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+}
+
+export function renderStatusView(view: TenantStatusView, now: Date): string[] {
+  const hint = statusHint(view);
+  const lines = fieldLines([
+    ['Tenant', view.tenantId],
+    ['Workflow', tenantWorkflowId(view.tenantId)],
+    ['Status', statusLine(view)],
+    ...(hint ? ([['', `→ ${hint}`]] as [string, string][]) : []),
+    ['Next sync', nextSyncLine(view, now)],
+    ['Run in flight', view.runInFlight ?? 'none'],
+    ['Cycles', `${view.cycles} done, ${view.runCount} of them with a sync run`],
+  ]);
+
+  lines.push('', 'Settings');
+  const settings = flattenSettings(view.settings).filter(([path]) => path !== 'tenantId');
+  lines.push(...renderTable(['SETTING', 'VALUE'], settings.map(([path, value]) => [path, displaySetting(path, value)]), '  ').slice(1));
+
+  lines.push('', `Recent runs (${view.recentRuns.length}, newest first)`);
+  if (view.recentRuns.length === 0) {
+    lines.push('  none yet');
+  } else {
+    const rows = view.recentRuns.map((run) => [runLabel(run), run.outcome, run.startedAt, formatElapsed(run.startedAt, run.finishedAt), runDetail(run)]);
+    lines.push(...renderTable(['RUN', 'OUTCOME', 'STARTED', 'TOOK', 'ENTRIES'], rows, '  '));
+  }
+
+  lines.push('', `Quarantined entries (${view.quarantined.length})`);
+  if (view.quarantined.length === 0) {
+    lines.push('  none');
+  } else {
+    const rows = view.quarantined.map((q) => [q.employee, q.date, q.entryId, q.reason]);
+    lines.push(...renderTable(['EMPLOYEE', 'DATE', 'ENTRY', 'REASON'], rows, '  '));
+    lines.push(`  → fix the data in timr or Personio, then: timr-sync retry ${view.tenantId} [--entry <id> ...]`);
+  }
+  return lines;
+}

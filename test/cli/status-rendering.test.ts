@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { renderRunSummary, formatCounts } from '../../src/cli/format/run-summary.js';
+import { renderStatusView } from '../../src/cli/format/status-view.js';
+import { renderTenantList } from '../../src/cli/format/tenant-list.js';
+import { TenantSettings } from '../../src/domain/tenant-settings.js';
+import type { RunCounts, RunSummary, TenantStatusView } from '../../src/workflows/types.js';
+
+const NOW = new Date('2026-11-26T10:00:00Z');
+
+function counts(partial: Partial<RunCounts>): RunCounts {
+  return { eligible: 0, transferred: 0, updated: 0, relocked: 0, deleted: 0, quarantined: 0, deferred: 0, failed: 0, notStarted: 0, compensations: 0, ...partial };
+}
+
+function view(partial: Partial<TenantStatusView> = {}): TenantStatusView {
+  return {
+    tenantId: 'acme',
+    status: 'active',
+    settings: TenantSettings.parse({ tenantId: 'acme', credentialsRef: 'acme-creds', sync: { matching: { overrides: { 'u-7': 'p-9' } } } }),
+    nextSyncAt: '2026-11-26T10:12:30Z',
+    runInFlight: null,
+    runCount: 2,
+    cycles: 5,
+    recentRuns: [],
+    quarantined: [],
+    ...partial,
+  };
+}
+
+const lineWith = (lines: string[], ...parts: string[]) => lines.find((l) => parts.every((p) => l.includes(p)));
+
+describe('renderStatusView', () => {
+  it('shows status, next sync relative to now, and settings under their --set paths', () => {
+    const lines = renderStatusView(view(), NOW);
+    expect(lineWith(lines, 'Status', 'active')).toBeDefined();
+    expect(lineWith(lines, 'Next sync', '2026-11-26T10:12:30Z', 'in 12m 30s')).toBeDefined();
+    expect(lineWith(lines, 'Run in flight', 'none')).toBeDefined();
+    expect(lineWith(lines, 'Cycles', '5 done', '2 of them')).toBeDefined();
+    expect(lineWith(lines, 'intervalSeconds', '900 (15m)')).toBeDefined();
+    expect(lineWith(lines, 'credentialsRef', 'acme-creds')).toBeDefined();
+    expect(lineWith(lines, 'sync.matching.overrides.u-7', 'p-9')).toBeDefined();
+    expect(lineWith(lines, 'sync.zeitausgleich.typeIds', '(none)')).toBeDefined();
+    expect(lines.some((l) => /^\s*tenantId\b/.test(l))).toBe(false);
+    expect(lineWith(lines, 'none yet')).toBeDefined();
+  });
+
+  it('explains a paused tenant and how to resume it', () => {
+    const lines = renderStatusView(view({ status: 'paused', statusReason: 'paused by an operator', nextSyncAt: null }), NOW);
+    expect(lineWith(lines, 'Status', 'paused (paused by an operator)')).toBeDefined();
+    expect(lineWith(lines, 'timr-sync resume acme')).toBeDefined();
+    expect(lineWith(lines, 'Next sync', 'tenant is paused')).toBeDefined();
+  });
+
+  it('tells support how to recover from rejected credentials, naming the credentials ref', () => {
+    const lines = renderStatusView(view({ status: 'auth-failed', statusReason: 'Personio rejected the client credentials' }), NOW);
+    expect(lineWith(lines, 'auth-failed (Personio rejected the client credentials)')).toBeDefined();
+    expect(lineWith(lines, 'npm run secrets -- set acme-creds', 'timr-sync resume acme')).toBeDefined();
+  });
+
+  it('lists recent runs with outcome, duration and counts, and errors of failed runs', () => {
+    const runs: RunSummary[] = [
+      {
+        runNumber: 2,
+        workflowId: 'tenant/acme/run/2',
+        startedAt: '2026-11-26T09:45:00Z',
+        finishedAt: '2026-11-26T09:45:07Z',
+        outcome: 'partial',
+        counts: counts({ eligible: 14, transferred: 12, quarantined: 2 }),
+      },
+      { runNumber: 1, workflowId: '(check)', startedAt: '2026-11-26T09:30:00Z', finishedAt: '2026-11-26T09:30:00Z', outcome: 'failed', error: 'timr answered 503' },
+    ];
+    const lines = renderStatusView(view({ recentRuns: runs }), NOW);
+    expect(lineWith(lines, 'Recent runs (2')).toBeDefined();
+    expect(lineWith(lines, 'RUN', 'OUTCOME', 'STARTED', 'TOOK')).toBeDefined();
+    expect(lineWith(lines, '#2', 'partial', '2026-11-26T09:45:00Z', '7s', '12 transferred, 2 quarantined of 14 eligible')).toBeDefined();
+    expect(lineWith(lines, 'check', 'failed', 'error: timr answered 503')).toBeDefined();
+  });
+
+  it('lists quarantined entries with employee, date, entry id and reason, and how to retry', () => {
+    const lines = renderStatusView(
+      view({
+        quarantined: [
+          { entryId: 'wt-41', employee: 'Anna Berger', date: '2026-11-20', reason: 'no Personio person with e-mail anna@acme.test', lastModified: '2026-11-20T17:00:00Z' },
+          { entryId: 'wt-42', employee: 'Jo Li', date: '2026-11-21', reason: 'Personio rejected the period: overlaps 08:00–12:00', lastModified: '2026-11-21T17:00:00Z' },
+        ],
+      }),
+      NOW,
+    );
+    expect(lineWith(lines, 'Quarantined entries (2)')).toBeDefined();
+    expect(lineWith(lines, 'Anna Berger', '2026-11-20', 'wt-41', 'no Personio person with e-mail anna@acme.test')).toBeDefined();
+    expect(lineWith(lines, 'Jo Li', '2026-11-21', 'wt-42', 'overlaps')).toBeDefined();
+    expect(lineWith(lines, 'timr-sync retry acme')).toBeDefined();
+    // Columns line up: the entry ids start at the same offset in both rows.
+    const a = lineWith(lines, 'wt-41') as string;
+    const b = lineWith(lines, 'wt-42') as string;
+    expect(a.indexOf('wt-41')).toBe(b.indexOf('wt-42'));
+  });
+});
+
+describe('run summaries and tenant lists', () => {
+  it('prints only the counts that are not zero', () => {
+    expect(formatCounts(counts({ eligible: 3, transferred: 2, failed: 1 }))).toBe('2 transferred, 1 failed of 3 eligible');
+    expect(formatCounts(counts({}))).toBe('nothing changed (0 eligible)');
+  });
+
+  it('summarises the run sync-now waited for', () => {
+    const lines = renderRunSummary({
+      runNumber: 4,
+      workflowId: 'tenant/acme/run/4',
+      startedAt: '2026-11-26T09:00:00Z',
+      finishedAt: '2026-11-26T09:01:05Z',
+      outcome: 'succeeded',
+      counts: counts({ eligible: 5, transferred: 4, updated: 1 }),
+    });
+    expect(lines[0]).toBe('run #4 succeeded in 1m 5s (tenant/acme/run/4)');
+    expect(lines[1]).toContain('4 transferred, 1 updated of 5 eligible');
+  });
+
+  it('renders tenants as a table and says when there are none', () => {
+    const rows = [
+      { tenantId: 'acme', workflowId: 'tenant/acme', status: 'RUNNING', syncStatus: 'active' },
+      { tenantId: 'globex-at', workflowId: 'tenant/globex-at', status: 'COMPLETED', syncStatus: 'stopped' },
+    ];
+    const lines = renderTenantList(rows, { includeClosed: true });
+    expect(lines[0]).toMatch(/^TENANT\s+SYNC STATUS\s+EXECUTION\s+WORKFLOW$/);
+    expect(lineWith(lines, 'globex-at', 'stopped', 'COMPLETED', 'tenant/globex-at')).toBeDefined();
+    expect(renderTenantList([], { includeClosed: false })[0]).toContain('--all');
+  });
+});
