@@ -28,7 +28,13 @@ export interface StartResult {
 }
 
 /** Validates the settings (clear errors naming the tenant) and starts `tenant/<id>` once. */
-export async function startTenant(client: Client, input: TenantSettingsInput, taskQueue = TASK_QUEUE): Promise<StartResult> {
+export async function startTenant(
+  client: Client,
+  input: TenantSettingsInput,
+  taskQueue = TASK_QUEUE,
+  /** Test hook: continue as new after this many cycles. */
+  continueAsNewAfterCycles?: number,
+): Promise<StartResult> {
   const parsed = TenantSettings.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(settings)'}: ${i.message}`).join('\n');
@@ -40,7 +46,7 @@ export async function startTenant(client: Client, input: TenantSettingsInput, ta
     const handle = await client.workflow.start<typeof tenantSyncWorkflow>('tenantSyncWorkflow', {
       workflowId,
       taskQueue,
-      args: [{ settings }],
+      args: [{ settings, ...(continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles }) }],
       typedSearchAttributes: new TypedSearchAttributes([
         { key: TENANT_ID, value: settings.tenantId },
         { key: SYNC_STATUS, value: 'active' },

@@ -75,6 +75,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   const state: TenantState = input.state ?? initialState(settings);
   const tenantId = settings.tenantId;
   let runInFlight: string | null = null;
+  let cyclesThisExecution = 0;
+  const cyclesBeforeContinueAsNew = input.continueAsNewAfterCycles ?? 500;
 
   const { checkForWork } = proxyActivities<SyncActivities>({
     startToCloseTimeout: `${settings.activityTimeoutSeconds}s`,
@@ -276,11 +278,13 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       if (auth) setStatus('auth-failed', failureMessage(err));
     }
     state.cycles += 1;
+    cyclesThisExecution += 1;
 
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS || cyclesThisExecution >= cyclesBeforeContinueAsNew) {
+      // Updates still running (e.g. a syncNow waiting for this cycle) must finish first.
       await condition(allHandlersFinished);
-      await continueAsNew<typeof tenantSyncWorkflow>({ settings, state });
+      await continueAsNew<typeof tenantSyncWorkflow>({ settings, state, continueAsNewAfterCycles: cyclesBeforeContinueAsNew });
     }
   }
 

@@ -89,6 +89,8 @@ export interface TenantWorkflowInput {
   settings: TenantSettings;
   /** Present when continuing as new. */
   state?: TenantState;
+  /** Continue as new after this many cycles in one execution (default 500; tests use less). */
+  continueAsNewAfterCycles?: number;
 }
 
 export interface TenantStatusView {

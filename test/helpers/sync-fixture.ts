@@ -33,7 +33,7 @@ export interface SyncFixture {
   worker: Worker;
   /** Settings for a seeded tenant with test-friendly defaults. */
   settings(tenantId: string, overrides?: Partial<TenantSettingsInput>): TenantSettingsInput;
-  start(tenantId: string, overrides?: Partial<TenantSettingsInput>): Promise<void>;
+  start(tenantId: string, overrides?: Partial<TenantSettingsInput>, opts?: { continueAsNewAfterCycles?: number }): Promise<void>;
   status(tenantId: string): Promise<TenantStatusView>;
   /** Waits until the tenant completed at least `cycles` cycles and no run is in flight. */
   waitForCycles(tenantId: string, cycles: number, timeoutMs?: number): Promise<TenantStatusView>;
@@ -90,8 +90,8 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
       if (!tenant) throw new Error(`no tenant ${tenantId} in the seed`);
       return demoTenantSettings(tenant, { intervalSeconds: 3600, activityTimeoutSeconds: 10, ...overrides });
     },
-    async start(tenantId, overrides) {
-      await startTenant(env.client, fixture.settings(tenantId, overrides), taskQueue);
+    async start(tenantId, overrides, opts = {}) {
+      await startTenant(env.client, fixture.settings(tenantId, overrides), taskQueue, opts.continueAsNewAfterCycles);
     },
     status: (tenantId) => tenantStatus(env.client, tenantId),
     waitForStatus: async (tenantId, predicate, timeoutMs = 60_000, what = 'condition') => {
