@@ -159,6 +159,12 @@ describe('timr sandbox: faults', () => {
     await expect(s.token(A)).resolves.toEqual(expect.any(String));
   });
 
+  it('names the deletion feed route with fastify’s escaped colon', async () => {
+    await addFault(s, { tenantId: A, route: 'GET /v1/working-times::deleted', times: 1, fault: { kind: 'error', status: 503 } });
+    expect((await s.call('GET', '/v1/working-times:deleted', asA())).status).toBe(503);
+    expect((await s.call('GET', '/v1/working-times:deleted', asA())).status).toBe(200);
+  });
+
   it('never faults the control API', async () => {
     await addFault(s, { fault: { kind: 'error', status: 500 } });
     expect((await fetch(`${s.origin}/_sandbox/state`)).status).toBe(200);

@@ -10,16 +10,17 @@ import { isControlRoute, installRequestLogging, registerControlRoutes } from '..
 import { CredentialStore } from '../credentials.js';
 import { FaultRegistry, installFaultHooks } from '../faults.js';
 import { RequestLog } from '../request-log.js';
-import type { Seed } from '../seed.js';
 import { installBearerAuth, registerTokenRoutes, requestTenant } from './auth.js';
 import { MonotonicClock } from './clock.js';
-import { registerTimrControlRoutes } from './control.js';
+import { registerTimrControlRoutes } from './employee-routes.js';
 import { editWorkingTime, EmployeeActionError } from './employee-actions.js';
 import { buildProblem, errorType, PROBLEM_CONTENT_TYPE, problemSender } from './problems.js';
-import { renderDeleted, renderUser, renderWorkingTime, renderWorkingTimeType } from './render.js';
 import { registerMasterDataRoutes } from './routes/master-data.js';
 import { registerWorkingTimeRoutes } from './routes/working-times.js';
-import { TimrSeedError, TimrStore, tenantFromSeed } from './store.js';
+import { seedTenants, tenantState } from './control-target.js';
+import { TimrStore } from './store.js';
+
+export type { TimrTenantState } from './control-target.js';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3599;
 
@@ -37,46 +38,6 @@ export interface TimrSandbox {
   faults: FaultRegistry;
   credentials: CredentialStore;
   requests: RequestLog;
-}
-
-/** What `GET /_sandbox/state` shows for one tenant, in wire shapes. */
-export interface TimrTenantState {
-  clientId: string | null;
-  users: ReturnType<typeof renderUser>[];
-  workingTimeTypes: ReturnType<typeof renderWorkingTimeType>[];
-  workingTimes: ReturnType<typeof renderWorkingTime>[];
-  deleted: ReturnType<typeof renderDeleted>[];
-}
-
-function seedTenants(seed: Seed, store: TimrStore, credentials: CredentialStore): void {
-  const clientIds = new Map<string, string>();
-  for (const t of seed.tenants) {
-    const other = clientIds.get(t.timr.clientId);
-    if (other !== undefined) throw new TimrSeedError(`timr seed: tenants ${other} and ${t.id} share client_id ${t.timr.clientId}; each tenant needs its own`);
-    clientIds.set(t.timr.clientId, t.id);
-  }
-  // Validate every tenant before touching any, so a bad seed changes nothing.
-  const built = seed.tenants.map((t) => ({ seed: t, tenant: tenantFromSeed(t.id, t.timr) }));
-  for (const { seed: t, tenant } of built) {
-    credentials.register(t.id, { clientId: t.timr.clientId, clientSecret: t.timr.clientSecret });
-    store.putTenant(tenant);
-  }
-}
-
-function tenantState(store: TimrStore, credentials: CredentialStore, tenantId?: string): Record<string, TimrTenantState> {
-  const ids = tenantId === undefined ? store.tenantIds() : store.tenantIds().filter((id) => id === tenantId);
-  const state: Record<string, TimrTenantState> = {};
-  for (const id of ids) {
-    const t = store.tenant(id)!;
-    state[id] = {
-      clientId: credentials.clientIdOf(id) ?? null,
-      users: [...t.users.values()].map(renderUser),
-      workingTimeTypes: [...t.workingTimeTypes.values()].map(renderWorkingTimeType),
-      workingTimes: [...t.workingTimes.values()].map(renderWorkingTime),
-      deleted: [...t.deleted.values()].map(renderDeleted),
-    };
-  }
-  return state;
 }
 
 export function createTimrSandbox(opts: TimrSandboxOptions = {}): TimrSandbox {
