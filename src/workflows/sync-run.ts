@@ -63,7 +63,8 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
   // credentials themselves are rejected (then the next run adopts or removes what is left).
   const compensationOptions: ActivityOptions = {
     ...base,
-    retry: { ...base.retry, maximumAttempts: 0, maximumInterval: '5m', nonRetryableErrorTypes: [FailureType.AuthRejected] },
+    // No maximumAttempts: unlimited.
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: [FailureType.AuthRejected] },
   };
   const acts = proxyActivities<Acts>(base);
   const call = <K extends keyof Acts>(name: K, summary: string, args: Parameters<Acts[K]>, options: ActivityOptions = base) =>
