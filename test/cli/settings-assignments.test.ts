@@ -128,6 +128,10 @@ describe('planConfigChange', () => {
 });
 
 describe('diffSettings', () => {
+  it('reports the first override as added, not as an empty map that disappeared', () => {
+    expect(diffSettings({ overrides: {} }, { overrides: { u: 'p' } })).toEqual([{ path: 'overrides.u', before: undefined, after: 'p' }]);
+  });
+
   it('reports added and removed keys', () => {
     expect(diffSettings({ o: { a: '1' } }, { o: { b: '2' } })).toEqual([
       { path: 'o.a', before: '1', after: undefined },

@@ -28,6 +28,13 @@ function view(partial: Partial<TenantStatusView> = {}): TenantStatusView {
 
 const lineWith = (lines: string[], ...parts: string[]) => lines.find((l) => parts.every((p) => l.includes(p)));
 
+/** The reason heading (indented two spaces) above the row of an entry. */
+function reasonOf(lines: string[], entryId: string): string | undefined {
+  const row = lines.findIndex((l) => l.includes(entryId));
+  for (let i = row - 1; i >= 0; i--) if (/^ {2}\S/.test(lines[i] as string)) return (lines[i] as string).trim();
+  return undefined;
+}
+
 describe('renderStatusView', () => {
   it('shows status, next sync relative to now, and settings under their --set paths', () => {
     const lines = renderStatusView(view(), NOW);
@@ -75,24 +82,30 @@ describe('renderStatusView', () => {
     expect(lineWith(lines, 'check', 'failed', 'error: timr answered 503')).toBeDefined();
   });
 
-  it('lists quarantined entries with employee, date, entry id and reason, and how to retry', () => {
+  it('lists quarantined entries (employee, date, entry id) under their reason, and how to retry', () => {
+    const unmatched = 'Anna Berger (timr user u-1): no Personio person has the e-mail "anna@acme.test"';
     const lines = renderStatusView(
       view({
         quarantined: [
-          { entryId: 'wt-41', employee: 'Anna Berger', date: '2026-11-20', reason: 'no Personio person with e-mail anna@acme.test', lastModified: '2026-11-20T17:00:00Z' },
-          { entryId: 'wt-42', employee: 'Jo Li', date: '2026-11-21', reason: 'Personio rejected the period: overlaps 08:00–12:00', lastModified: '2026-11-21T17:00:00Z' },
+          { entryId: 'wt-41', employee: 'Anna Berger (timr user u-1)', date: '2026-11-20', reason: unmatched, lastModified: '2026-11-20T17:00:00Z' },
+          { entryId: 'wt-42', employee: 'Jo Li (timr user u-2)', date: '2026-11-21', reason: 'Personio rejected the period: overlaps 08:00–12:00', lastModified: '2026-11-21T17:00:00Z' },
+          { entryId: 'wt-43', employee: 'Anna Berger (timr user u-1)', date: '2026-11-23', reason: unmatched, lastModified: '2026-11-23T17:00:00Z' },
         ],
       }),
       NOW,
     );
-    expect(lineWith(lines, 'Quarantined entries (2)')).toBeDefined();
-    expect(lineWith(lines, 'Anna Berger', '2026-11-20', 'wt-41', 'no Personio person with e-mail anna@acme.test')).toBeDefined();
-    expect(lineWith(lines, 'Jo Li', '2026-11-21', 'wt-42', 'overlaps')).toBeDefined();
+    expect(lineWith(lines, 'Quarantined entries (3)')).toBeDefined();
+    expect(reasonOf(lines, 'wt-41')).toBe(`${unmatched} (2 entries)`);
+    expect(reasonOf(lines, 'wt-43')).toBe(`${unmatched} (2 entries)`);
+    expect(reasonOf(lines, 'wt-42')).toBe('Personio rejected the period: overlaps 08:00–12:00');
+    expect(lineWith(lines, 'wt-41', 'Anna Berger (timr user u-1)', '2026-11-20')).toBeDefined();
+    expect(lineWith(lines, 'wt-42', 'Jo Li (timr user u-2)', '2026-11-21')).toBeDefined();
+    expect(lines.filter((l) => l.includes(unmatched))).toHaveLength(1);
     expect(lineWith(lines, 'timr-sync retry acme')).toBeDefined();
-    // Columns line up: the entry ids start at the same offset in both rows.
+    // Columns line up within a group.
     const a = lineWith(lines, 'wt-41') as string;
-    const b = lineWith(lines, 'wt-42') as string;
-    expect(a.indexOf('wt-41')).toBe(b.indexOf('wt-42'));
+    const b = lineWith(lines, 'wt-43') as string;
+    expect(a.indexOf('wt-41')).toBe(b.indexOf('wt-43'));
   });
 });
 

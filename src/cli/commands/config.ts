@@ -35,8 +35,8 @@ export interface ConfigPlan {
 const FIX = 'Fix the --set/--unset values or the --file content and run config again.';
 
 export function diffSettings(before: unknown, after: unknown): SettingChange[] {
-  const a = new Map(flattenSettings(before));
-  const b = new Map(flattenSettings(after));
+  const a = new Map(flattenSettings(before, '', { emptyGroups: false }));
+  const b = new Map(flattenSettings(after, '', { emptyGroups: false }));
   const paths = [...new Set([...a.keys(), ...b.keys()])];
   return paths.filter((p) => a.get(p) !== b.get(p)).map((path) => ({ path, before: a.get(path), after: b.get(path) }));
 }

@@ -4,12 +4,13 @@
  */
 import { formatSeconds } from './durations.js';
 
-export function flattenSettings(value: unknown, prefix = ''): [path: string, value: string][] {
+export function flattenSettings(value: unknown, prefix = '', opts: { emptyGroups?: boolean } = {}): [path: string, value: string][] {
   if (Array.isArray(value)) return [[prefix, value.length === 0 ? '(none)' : value.map(String).join(', ')]];
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value);
-    if (entries.length === 0) return [[prefix, '(none)']];
-    return entries.flatMap(([key, child]) => flattenSettings(child, prefix ? `${prefix}.${key}` : key));
+    // Shown as "(none)" so an empty override map is visible; left out when diffing, where it is no value of its own.
+    if (entries.length === 0) return opts.emptyGroups === false ? [] : [[prefix, '(none)']];
+    return entries.flatMap(([key, child]) => flattenSettings(child, prefix ? `${prefix}.${key}` : key, opts));
   }
   return [[prefix, String(value)]];
 }

@@ -3,6 +3,7 @@
  * and if not, why and what do I do", in one screen.
  */
 import { tenantWorkflowId } from '../../workflows/ids.js';
+import type { QuarantinedEntry } from '../../activities/contracts.js';
 import type { TenantStatusView } from '../../workflows/types.js';
 import { formatElapsed, formatRelative } from './durations.js';
 import { runDetail, runLabel } from './run-summary.js';
@@ -41,6 +42,21 @@ function fieldLines(fields: [string, string][]): string[] {
   return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
 }
 
+/**
+ * Grouped by reason: one cause (an unmatched employee, a rejected period) usually holds many
+ * entries, and the reason is what support acts on.
+ */
+function renderQuarantine(entries: readonly QuarantinedEntry[]): string[] {
+  const byReason = new Map<string, QuarantinedEntry[]>();
+  for (const q of entries) byReason.set(q.reason, [...(byReason.get(q.reason) ?? []), q]);
+  const lines: string[] = [];
+  for (const [reason, group] of byReason) {
+    lines.push(`  ${reason}${group.length > 1 ? ` (${group.length} entries)` : ''}`);
+    lines.push(...renderTable(['EMPLOYEE', 'DATE', 'ENTRY'], group.map((q) => [q.employee, q.date, q.entryId]), '    '));
+  }
+  return lines;
+}
+
 export function renderStatusView(view: TenantStatusView, now: Date): string[] {
   const hint = statusHint(view);
   const lines = fieldLines([
@@ -69,8 +85,7 @@ export function renderStatusView(view: TenantStatusView, now: Date): string[] {
   if (view.quarantined.length === 0) {
     lines.push('  none');
   } else {
-    const rows = view.quarantined.map((q) => [q.employee, q.date, q.entryId, q.reason]);
-    lines.push(...renderTable(['EMPLOYEE', 'DATE', 'ENTRY', 'REASON'], rows, '  '));
+    lines.push(...renderQuarantine(view.quarantined));
     lines.push(`  → fix the data in timr or Personio, then: timr-sync retry ${view.tenantId} [--entry <id> ...]`);
   }
   return lines;
