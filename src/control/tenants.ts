@@ -2,7 +2,7 @@
  * Operations on tenant workflows over the Temporal client: used by the CLI, `npm start`,
  * `sync:once` and the tests, so every caller starts and controls tenants the same way.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
 import { TenantSettings, type TenantSettingsInput, type TenantSettingsPatch } from '../domain/tenant-settings.js';
@@ -64,15 +64,40 @@ export function tenantHandle(client: Client, tenantId: string): TenantHandle {
   return client.workflow.getHandle<typeof tenantSyncWorkflow>(tenantWorkflowId(tenantId));
 }
 
+/** The workflow refused an operation (its validator said why, e.g. "tenant x is paused; resume it first"). */
+export class TenantOperationRejected extends Error {
+  constructor(
+    readonly tenantId: string,
+    readonly operation: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'TenantOperationRejected';
+  }
+}
+
+/** Runs an update, turning a validator's rejection into an error that carries its reason. */
+async function update<R>(tenantId: string, operation: string, run: () => Promise<R>): Promise<R> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new TenantOperationRejected(tenantId, operation, err.cause?.message ?? err.message);
+    }
+    throw err;
+  }
+}
+
 export const tenantStatus = (client: Client, tenantId: string): Promise<TenantStatusView> => tenantHandle(client, tenantId).query(statusQuery);
-export const pauseTenant = (client: Client, tenantId: string) => tenantHandle(client, tenantId).executeUpdate(pauseUpdate);
-export const resumeTenant = (client: Client, tenantId: string) => tenantHandle(client, tenantId).executeUpdate(resumeUpdate);
-export const syncTenantNow = (client: Client, tenantId: string): Promise<RunSummary | null> => tenantHandle(client, tenantId).executeUpdate(syncNowUpdate);
-export const stopTenant = (client: Client, tenantId: string) => tenantHandle(client, tenantId).executeUpdate(stopUpdate);
+export const pauseTenant = (client: Client, tenantId: string) => update(tenantId, 'pause', () => tenantHandle(client, tenantId).executeUpdate(pauseUpdate));
+export const resumeTenant = (client: Client, tenantId: string) => update(tenantId, 'resume', () => tenantHandle(client, tenantId).executeUpdate(resumeUpdate));
+export const syncTenantNow = (client: Client, tenantId: string): Promise<RunSummary | null> =>
+  update(tenantId, 'sync-now', () => tenantHandle(client, tenantId).executeUpdate(syncNowUpdate));
+export const stopTenant = (client: Client, tenantId: string) => update(tenantId, 'stop', () => tenantHandle(client, tenantId).executeUpdate(stopUpdate));
 export const updateTenantConfig = (client: Client, tenantId: string, patch: TenantSettingsPatch) =>
-  tenantHandle(client, tenantId).executeUpdate(updateConfigUpdate, { args: [patch] });
+  update(tenantId, 'update-config', () => tenantHandle(client, tenantId).executeUpdate(updateConfigUpdate, { args: [patch] }));
 export const retryQuarantined = (client: Client, tenantId: string, entryIds?: string[]) =>
-  tenantHandle(client, tenantId).executeUpdate(retryQuarantinedUpdate, { args: [entryIds ? { entryIds } : {}] });
+  update(tenantId, 'retry', () => tenantHandle(client, tenantId).executeUpdate(retryQuarantinedUpdate, { args: [entryIds ? { entryIds } : {}] }));
 
 /** Tenant workflows known to the namespace's visibility store, newest first. */
 export async function listTenants(client: Client, opts: { includeClosed?: boolean } = {}): Promise<{ tenantId: string; workflowId: string; status: string; syncStatus?: string }[]> {

@@ -49,7 +49,7 @@ export function uniqueTenants(seed: Seed): Seed {
   return { tenants: seed.tenants.map((t) => ({ ...t, id: `${t.id}-${suffix}` })) };
 }
 
-export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean } = {}): Promise<SyncFixture> {
+export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean; inProcessWorker?: boolean } = {}): Promise<SyncFixture> {
   const seed = opts.unique === false ? seedInput : uniqueTenants(seedInput);
   const sandbox = await startSandbox({ seed });
   const control = new SandboxControl(sandbox);
@@ -70,8 +70,9 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
     httpTimeoutMs: 3_000,
   };
   const makeWorker = () => createTestWorker(env, { taskQueue, activities: createActivities(deps) });
-  let worker = await makeWorker();
-  let running = worker.run();
+  // Without an in-process worker the test brings its own (e.g. a child process it can kill).
+  let worker: Worker | undefined = opts.inProcessWorker === false ? undefined : await makeWorker();
+  let running: Promise<void> = worker ? worker.run() : Promise.resolve();
 
   const fixture: SyncFixture = {
     env,
@@ -83,6 +84,7 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
     seed,
     deps,
     get worker() {
+      if (!worker) throw new Error('this fixture runs without an in-process worker');
       return worker;
     },
     settings: (tenantId, overrides = {}) => {
@@ -120,13 +122,13 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
       return auditSync(timr, personio, tenants);
     },
     async restartWorker() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       worker = await makeWorker();
       running = worker.run();
     },
     async teardown() {
-      worker.shutdown();
+      worker?.shutdown();
       await running.catch(() => undefined);
       await sandbox.stop();
       await env.teardown();
