@@ -21,6 +21,8 @@ export const TenantSettings = z.object({
   concurrency: z.number().int().min(1).max(32).default(8),
   /** Per-attempt limit of one vendor call sequence; a dead worker's activity is retried after it. */
   activityTimeoutSeconds: z.number().int().min(2).max(600).default(60),
+  /** Attempts per vendor call sequence before an entry counts as failed for this run (it is retried next cycle). */
+  activityMaxAttempts: z.number().int().min(1).max(100).default(8),
   sync: TenantSyncConfig.default(TenantSyncConfig.parse({})),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;

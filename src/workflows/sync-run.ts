@@ -55,7 +55,8 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       initialInterval: '1s',
       backoffCoefficient: 2,
       maximumInterval: '1m',
-      maximumAttempts: 8,
+      // Inputs recorded before this setting existed carry no value.
+      maximumAttempts: settings.activityMaxAttempts ?? 8,
       nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
     },
   };
