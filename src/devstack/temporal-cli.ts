@@ -10,7 +10,12 @@ import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from '
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The folder holding package.json — found by walking up, so it holds for src/ (tsx) and dist/src/ (built). */
+export const PROJECT_ROOT = ((): string => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 const VENV_DIR = path.join(TOOLS_DIR, 'venv');
 
