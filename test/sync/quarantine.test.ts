@@ -77,7 +77,7 @@ describe('tenant sync: quarantine of an unmatched employee, fix, retry', () => {
   };
 
   beforeAll(async () => {
-    fx = await startSyncFixture(generateDemoData({ seed: 5, tenants: 2, employees: 4, days: 7 }));
+    fx = await startSyncFixture(generateDemoData({ seed: 5, tenants: 3, employees: 4, days: 7 }));
     await Promise.all(fx.seed.tenants.map((t) => fx.start(t.id)));
     await Promise.all(fx.seed.tenants.map((t) => fx.waitForCycles(t.id, 1, 60_000)));
   });
@@ -171,6 +171,29 @@ describe('tenant sync: quarantine of an unmatched employee, fix, retry', () => {
     expect(all.status.quarantined).toEqual([]);
     expect(all.status.recentRuns[0]?.counts).toMatchObject({ transferred: rest.length, quarantined: 0 });
     await expectTransferredTo(tenantId, held, person.id);
+    await expectCleanAudit(tenantId);
+  });
+
+  // BUG (src/workflows/tenant-sync.ts recordRun + src/activities/collect-work.ts): a held entry
+  // that is deleted in timr, or edited into something not to transfer (here: sickness), stays
+  // in the quarantine for good. The run only replaces verdicts for entries it looked at, and
+  // a cycle with no run looks at none; so support keeps seeing entries that no longer exist or
+  // need nothing, and the audit's transferred + quarantined = eligible no longer holds.
+  // Suggested fix: let checkForWork report which quarantined ids are gone (deletion feed) or no
+  // longer eligible (listed as skip, or no longer changeable), and drop them in the workflow.
+  it.fails('drops held entries that were deleted in timr or retyped to an absence', async () => {
+    const tenantId = fx.seed.tenants[2]!.id;
+    const held = (await fx.status(tenantId)).quarantined.map((q) => q.entryId);
+    expect(held.length).toBeGreaterThan(2);
+    const [deleted, retyped] = held;
+    const sickness = (await timrState(tenantId)).workingTimeTypes.find((t) => t.category === 'paid_time_off' && !t.archived)!;
+    await fx.control.deleteWorkingTime(tenantId, deleted!);
+    await fx.control.editWorkingTime(tenantId, retyped!, { working_time_type_id: sickness.id });
+
+    await syncTenantNow(fx.env.client, tenantId);
+    const after = (await fx.status(tenantId)).quarantined.map((q) => q.entryId);
+    expect(after).not.toContain(deleted);
+    expect(after).not.toContain(retyped);
     await expectCleanAudit(tenantId);
   });
 
