@@ -29,6 +29,7 @@ interface Result {
 describe('timr-sync against a running tenant workflow', () => {
   const suffix = randomBytes(3).toString('hex');
   const tenantId = `cli-${suffix}`;
+  const idleTenantId = `cli-idle-${suffix}`;
   const credentialsRef = `cli-creds-${suffix}`;
   const codecKey = randomBytes(32).toString('base64');
   const taskQueue = uniqueTaskQueue('cli');
@@ -40,9 +41,13 @@ describe('timr-sync against a running tenant workflow', () => {
   let cliEnv: NodeJS.ProcessEnv;
 
   async function cli(...argv: string[]): Promise<Result> {
+    return cliWith(cliEnv, ...argv);
+  }
+
+  async function cliWith(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<Result> {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(argv, { stdout: { write: (c: string) => (stdout += c) }, stderr: { write: (c: string) => (stderr += c) }, env: cliEnv });
+    const code = await runCli(argv, { stdout: { write: (c: string) => (stdout += c) }, stderr: { write: (c: string) => (stderr += c) }, env });
     if (process.env.CLI_TEST_ECHO) console.log(`$ timr-sync ${argv.join(" ")}  → ${code}\n${stdout}${stderr}`);
     return { code, stdout, stderr };
   }
@@ -101,12 +106,13 @@ describe('timr-sync against a running tenant workflow', () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TIMR_SYNC_CODEC_KEY: codecKey,
+      ...(process.env.CLI_TEST_ECHO && { TIMR_SYNC_DEBUG: '1' }),
     };
   });
 
   afterAll(async () => {
     // Leave nothing running on the shared dev server if a step failed half-way.
-    await env?.client.workflow.getHandle(`tenant/${tenantId}`).terminate('test cleanup').catch(() => undefined);
+    for (const id of [tenantId, idleTenantId]) await env?.client.workflow.getHandle(`tenant/${id}`).terminate('test cleanup').catch(() => undefined);
     worker?.shutdown();
     await running?.catch(() => undefined);
     await sandbox?.stop();
@@ -285,5 +291,26 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(r.stderr).toBe(
       `error: tenant cli-nobody-${suffix} has no workflow (tenant/cli-nobody-${suffix} not found). Start it with: timr-sync start cli-nobody-${suffix} --credentials-ref <ref>  (list tenants with: timr-sync tenants --all)\n`,
     );
+  });
+
+  it('without a worker on the task queue, quick commands give up after the answer timeout with a hint', async () => {
+    const started = await cli('start', idleTenantId, '--credentials-ref', credentialsRef, '--task-queue', uniqueTaskQueue('cli-idle'));
+    expect(started.code, started.stderr).toBe(0);
+    const impatient = { ...cliEnv, TIMR_SYNC_CLI_TIMEOUT_SECONDS: '2' };
+
+    const t0 = Date.now();
+    const pause = await cliWith(impatient, 'pause', idleTenantId);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(pause.code).toBe(1);
+    expect(pause.stderr.trim().split('\n')).toHaveLength(1);
+    expect(pause.stderr).toContain('is a worker running on its task queue');
+
+    const syncNow = await cliWith(impatient, 'sync-now', idleTenantId);
+    expect(syncNow.code).toBe(1);
+    expect(syncNow.stderr).toMatch(/worker/);
+
+    const badTimeout = await cliWith({ ...cliEnv, TIMR_SYNC_CLI_TIMEOUT_SECONDS: 'soon' }, 'status', idleTenantId);
+    expect(badTimeout.code).toBe(1);
+    expect(badTimeout.stderr).toContain('TIMR_SYNC_CLI_TIMEOUT_SECONDS="soon" is not a number of seconds');
   });
 });

@@ -7,6 +7,7 @@ import { tenantStatus, updateTenantConfig } from '../../control/tenants.js';
 import { TenantSettings, type TenantSettingsPatch } from '../../domain/tenant-settings.js';
 import { flattenSettings } from '../format/settings.js';
 import { printLines } from './cli-io.js';
+import { answerQuickly } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { UsageError } from './errors.js';
 import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
@@ -113,14 +114,13 @@ Every change is validated first; if anything is invalid, nothing is changed.`,
     if (sets.length === 0 && unsets.length === 0 && values.file === undefined) throw new UsageError('nothing to change: give --set, --unset or --file');
     const file = values.file !== undefined ? await readJsonObjectFile(values.file, '--file') : undefined;
 
-    const client = await ctx.client();
-    const current = (await tenantStatus(client, tenantId)).settings;
+    const current = (await answerQuickly(ctx, (client) => tenantStatus(client, tenantId))).settings;
     const plan = planConfigChange(current, { ...(file && { file }), sets, unsets });
     if (plan.changes.length === 0) {
       printLines(ctx.io.stdout, `tenant ${tenantId}: the settings already have these values; nothing was changed`);
       return 0;
     }
-    const view = await updateTenantConfig(client, tenantId, plan.patch);
+    const view = await answerQuickly(ctx, (client) => updateTenantConfig(client, tenantId, plan.patch));
     // What the workflow now holds, which is what counts (another operator may have changed something meanwhile).
     printLines(ctx.io.stdout, [`tenant ${tenantId}: settings changed, effective from the next sync:`, ...renderChanges(diffSettings(current, view.settings))]);
     return 0;

@@ -6,6 +6,7 @@
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 import { CodecKeyError } from '../../codec/keys.js';
+import { TenantOperationRejected } from '../../control/tenants.js';
 import { CliError } from './errors.js';
 
 export interface FailureDescription {
@@ -27,16 +28,16 @@ function grpcCode(err: unknown): number | undefined {
   return undefined;
 }
 
-const GRPC_UNAVAILABLE = 14;
+const GRPC_CANCELLED = 1;
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
 
 export function describeFailure(err: unknown): FailureDescription {
   if (err instanceof CliError || err instanceof CodecKeyError) return { message: err.message, expected: true };
 
-  if (err instanceof WorkflowUpdateFailedError) {
-    // The validator's (or handler's) own words: they name the tenant and what to do.
-    return { message: err.cause?.message ?? err.message, expected: true };
-  }
+  // The validator's (or handler's) own words: they name the tenant and what to do.
+  if (err instanceof TenantOperationRejected) return { message: err.message, expected: true };
+  if (err instanceof WorkflowUpdateFailedError) return { message: err.cause?.message ?? err.message, expected: true };
 
   if (err instanceof WorkflowNotFoundError) {
     const tenantId = tenantOf(err.workflowId);
@@ -54,7 +55,9 @@ export function describeFailure(err: unknown): FailureDescription {
 
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return {
-      message: 'stopped waiting for the answer; the request may still be carried out by the workflow. Check with: timr-sync status <tenantId>',
+      message:
+        'no answer from the tenant workflow in time: is a worker running on its task queue (npm run worker)? ' +
+        'The request may still be carried out once a worker picks it up; check with: timr-sync status <tenantId>',
       expected: true,
     };
   }
@@ -62,10 +65,21 @@ export function describeFailure(err: unknown): FailureDescription {
   if (err instanceof ServiceError) {
     const code = grpcCode(err);
     if (code === GRPC_UNAVAILABLE) return { message: `Temporal is unreachable: ${err.cause?.message ?? err.message}. Check TEMPORAL_ADDRESS and that the server runs.`, expected: true };
-    if (code === GRPC_DEADLINE_EXCEEDED) {
+    // The CLI cancels nothing itself: a cancelled call is its own deadline firing (grpc-js reports either code).
+    if (code === GRPC_DEADLINE_EXCEEDED || code === GRPC_CANCELLED) {
       return { message: `Temporal did not answer in time (${err.cause?.message ?? err.message}). Is a worker polling the tenant's task queue? Start one with: npm run worker`, expected: true };
     }
   }
 
-  return { message: err instanceof Error ? err.message : String(err), expected: false };
+  return { message: withCauses(err), expected: false };
+}
+
+/** "Failed to query Workflow" alone says nothing; the causes below it do. */
+function withCauses(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const text = e instanceof Error ? e.message : String(e);
+    if (text && !parts.includes(text)) parts.push(text);
+  }
+  return parts.join(': ');
 }

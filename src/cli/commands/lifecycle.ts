@@ -3,6 +3,7 @@ import { pauseTenant, resumeTenant, stopTenant, tenantHandle } from '../../contr
 import type { TenantStatusView } from '../../workflows/types.js';
 import { startElapsedTicker } from '../format/elapsed-ticker.js';
 import { printLines } from './cli-io.js';
+import { answerQuickly } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 
@@ -19,7 +20,7 @@ Stops scheduling syncs for an active tenant. A run already in flight finishes. N
 lost: entries recorded meanwhile stay changeable in timr and are transferred after resume.`,
   async run(args, ctx) {
     const tenantId = tenantIdFrom(parseCommandArgs(args, {}).positionals);
-    const view = await pauseTenant(await ctx.client(), tenantId);
+    const view = await answerQuickly(ctx, (client) => pauseTenant(client, tenantId));
     printLines(ctx.io.stdout, `tenant ${tenantId} is now ${describeState(view)}; resume with: timr-sync resume ${tenantId}`);
     return 0;
   },
@@ -34,7 +35,7 @@ Resumes a paused tenant, or an auth-failed one after new credentials were stored
 (npm run secrets -- set <ref> ...). A sync starts right away.`,
   async run(args, ctx) {
     const tenantId = tenantIdFrom(parseCommandArgs(args, {}).positionals);
-    const view = await resumeTenant(await ctx.client(), tenantId);
+    const view = await answerQuickly(ctx, (client) => resumeTenant(client, tenantId));
     printLines(ctx.io.stdout, `tenant ${tenantId} is now ${describeState(view)}; a sync starts right away (follow it with: timr-sync status ${tenantId})`);
     return 0;
   },
@@ -51,14 +52,13 @@ then the workflow ends. Start it again with "timr-sync start".
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { wait: { type: 'boolean' } });
     const tenantId = tenantIdFrom(positionals);
-    const client = await ctx.client();
-    const view = await stopTenant(client, tenantId);
+    const view = await answerQuickly(ctx, (client) => stopTenant(client, tenantId));
     printLines(ctx.io.stdout, `tenant ${tenantId} is ${describeState(view)}${view.runInFlight ? `; ${view.runInFlight} finishes first` : ''}`);
     if (values.wait) {
       const ticker = startElapsedTicker(ctx.io.stderr, `waiting for tenant ${tenantId} to stop…`);
       let final: TenantStatusView;
       try {
-        final = await tenantHandle(client, tenantId).result();
+        final = await tenantHandle(await ctx.client(), tenantId).result();
       } finally {
         ticker.stop();
       }

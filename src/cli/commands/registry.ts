@@ -1,3 +1,4 @@
+import { ANSWER_TIMEOUT_ENV, DEFAULT_ANSWER_TIMEOUT_SECONDS } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { configCommand } from './config.js';
 import { pauseCommand, resumeCommand, stopCommand } from './lifecycle.js';
@@ -38,6 +39,7 @@ export function overviewUsage(): string {
     'Connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE (default default),',
     'TEMPORAL_API_KEY, TEMPORAL_TLS*, or a profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE).',
     'Payload codec key: TIMR_SYNC_CODEC_KEY or TIMR_SYNC_CODEC_KEYS_FILE (default .secrets/codec/codec-keys.json).',
+    `Answers from the tenant workflow are awaited ${DEFAULT_ANSWER_TIMEOUT_SECONDS}s (${ANSWER_TIMEOUT_ENV}); sync-now waits for its cycle.`,
     'Exit codes: 0 ok, 1 refused or failed, 2 usage error.',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { retryQuarantined } from '../../control/tenants.js';
 import { printLines } from './cli-io.js';
+import { answerQuickly } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 
@@ -16,7 +17,7 @@ starts a cycle, which also retries entries of failed runs (they stay changeable 
     const { values, positionals } = parseCommandArgs(args, { entry: { type: 'string', multiple: true } });
     const tenantId = tenantIdFrom(positionals);
     const entries = values.entry ?? [];
-    const { released } = await retryQuarantined(await ctx.client(), tenantId, entries.length > 0 ? entries : undefined);
+    const { released } = await answerQuickly(ctx, (client) => retryQuarantined(client, tenantId, entries.length > 0 ? entries : undefined));
     const what = released === 1 ? '1 quarantined entry' : `${released} quarantined entries`;
     printLines(ctx.io.stdout, `released ${what} of tenant ${tenantId}; a sync cycle starts now (follow it with: timr-sync status ${tenantId})`);
     return 0;

@@ -1,6 +1,7 @@
 import { tenantStatus } from '../../control/tenants.js';
 import { renderStatusView } from '../format/status-view.js';
 import { printLines } from './cli-io.js';
+import { answerQuickly } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 
@@ -16,7 +17,7 @@ quarantined entries with their reasons.
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
     const tenantId = tenantIdFrom(positionals);
-    const view = await tenantStatus(await ctx.client(), tenantId);
+    const view = await answerQuickly(ctx, (client) => tenantStatus(client, tenantId));
     printLines(ctx.io.stdout, values.json ? JSON.stringify(view, null, 2) : renderStatusView(view, ctx.now()));
     return 0;
   },

@@ -1,8 +1,9 @@
-import { syncTenantNow } from '../../control/tenants.js';
+import { syncTenantNow, tenantStatus } from '../../control/tenants.js';
 import { startElapsedTicker } from '../format/elapsed-ticker.js';
 import { formatSeconds } from '../format/durations.js';
 import { renderRunSummary } from '../format/run-summary.js';
 import { printLines } from './cli-io.js';
+import { answerQuickly } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 
@@ -20,6 +21,8 @@ Interrupting the wait (Ctrl+C) does not cancel the cycle.
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
     const tenantId = tenantIdFrom(positionals);
+    // Fails fast when no worker answers; the update itself may wait as long as the cycle takes.
+    await answerQuickly(ctx, (client) => tenantStatus(client, tenantId));
     const client = await ctx.client();
     const ticker = startElapsedTicker(ctx.io.stderr, `syncing tenant ${tenantId}…`);
     let summary: Awaited<ReturnType<typeof syncTenantNow>>;
