@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkingTime } from '../../src/clients/timr/schemas.js';
+import { syncTenantNow } from '../../src/control/tenants.js';
 import { typeCategories } from '../../src/domain/entry-classification.js';
 import { transformEntry } from '../../src/domain/transform.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
@@ -243,5 +244,32 @@ describe('tenant sync: what arrives in Personio is what the transform rules say'
       const overlapping = personio.attendancePeriods.filter((p) => p.person.id === person!.id && p.start.date_time < to && (p.end?.date_time ?? '9999') > from);
       expect(overlapping, `Personio periods during the ${entry.status} ${entry.working_time_type.name} entry ${entry.id}`).toEqual([]);
     }
+  });
+
+  it('transfers the running and the paused entry on the next cycle once they are finished', async () => {
+    const running = single('running entry', timr.workingTimes.filter((e) => e.status === 'running'));
+    const paused = single('paused entry', timr.workingTimes.filter((e) => e.status === 'paused'));
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const endOf = (e: WorkingTime) => iso(Date.parse(e.start) + 8 * 3_600_000);
+    await fx.control.editWorkingTime(tenantId, running.id, { status: 'changeable', end: endOf(running) });
+    // The paused employee comes back from the ongoing break after 30 minutes and works on.
+    const ongoing = paused.break_times.find((b) => b.type === 'ongoing')!;
+    const breaks = paused.break_times.map((b) =>
+      b.type === 'ongoing' ? { type: 'manual' as const, start: b.start, end: iso(Date.parse(ongoing.start) + 30 * 60_000) } : { type: b.type, start: b.start, end: b.end },
+    );
+    await fx.control.editWorkingTime(tenantId, paused.id, { status: 'changeable', end: endOf(paused), break_times: breaks });
+
+    const summary = await syncTenantNow(fx.env.client, tenantId);
+    expect(summary?.counts).toMatchObject({ transferred: 2, failed: 0 });
+    timr = TimrSandboxState.parse(await fx.control.state('timr', tenantId))[tenantId]!;
+    personio = PersonioSandboxState.parse(await fx.control.state('personio', tenantId)).tenants[tenantId]!;
+    for (const id of [running.id, paused.id]) {
+      const entry = timr.workingTimes.find((e) => e.id === id)!;
+      expect(entry.status).toBe('locked');
+      expect(withoutComments(periodsOf(entry))).toEqual(positionedTiling(entry));
+    }
+    expect(positionedTiling(timr.workingTimes.find((e) => e.id === paused.id)!).filter((p) => p.type === 'BREAK')).toHaveLength(2);
+    const audit = await fx.audit([tenantId]);
+    expect(audit).toMatchObject({ duplicatePeriods: 0, transferredButUnlocked: 0, orphanPeriods: 0 });
   });
 });
