@@ -77,7 +77,7 @@ describe('tenant sync: admin edits, unlocks, retypes and deletes in timr', () =>
         e.end.slice(11, 13) < '20' &&
         perDay.get(day(e)) === 1,
     );
-    expect(candidates.length).toBeGreaterThanOrEqual(5);
+    expect(candidates.length).toBeGreaterThanOrEqual(6);
   });
   afterAll(async () => {
     await fx?.teardown();
@@ -185,6 +185,27 @@ describe('tenant sync: admin edits, unlocks, retypes and deletes in timr', () =>
     const runsBefore = (await fx.status(tenantId)).runCount;
     await syncTenantNow(fx.env.client, tenantId);
     expect((await fx.status(tenantId)).runCount).toBe(runsBefore);
+    await expectCleanAudit();
+  });
+
+  it('replaces the work periods of an entry retyped to Zeitausgleich with the zero-hours booking', async () => {
+    const target = take();
+    const ids = periodIdsOf(target);
+    const za = (await fx.status(tenantId)).settings.sync.zeitausgleich.typeIds[0];
+    if (!za) throw new Error('tenant settings name no Zeitausgleich type');
+    await fx.control.editWorkingTime(tenantId, target.id, { status: 'changeable', working_time_type_id: za, break_times: [] });
+
+    const summary = await syncNow();
+    expect(summary.counts).toMatchObject({ updated: 1, failed: 0, quarantined: 0 });
+    const personio = await personioState();
+    expect(personio.attendancePeriods.filter((p) => ids.includes(p.id))).toEqual([]);
+    const after = await entry(target.id);
+    expect(after.status).toBe('locked');
+    const start = viennaWallTime(after.start);
+    const booked = periodIdsOf(after).map((id) => personio.attendancePeriods.find((p) => p.id === id));
+    expect(booked.map((p) => p && { type: p.type, start: p.start.date_time, end: p.end?.date_time, comment: p.comment })).toEqual([
+      { type: 'WORK', start, end: start, comment: 'Zeitausgleich' },
+    ]);
     await expectCleanAudit();
   });
 
