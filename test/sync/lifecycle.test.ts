@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkingTime } from '../../src/clients/timr/schemas.js';
-import { pauseTenant, resumeTenant, stopTenant, syncTenantNow, tenantHandle, updateTenantConfig } from '../../src/control/tenants.js';
+import { pauseTenant, resumeTenant, retryQuarantined, stopTenant, syncTenantNow, tenantHandle, updateTenantConfig } from '../../src/control/tenants.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { PersonioSandboxState, TimrSandboxState, syncMetadataOf } from '../../src/sandbox/sync-audit.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
@@ -95,6 +95,7 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     expect(paused.nextSyncAt).toBeNull();
     expect(await rejection(syncTenantNow(fx.env.client, tenantId))).toMatch(new RegExp(`tenant ${tenantId} is paused; resume it first`));
     expect(await rejection(pauseTenant(fx.env.client, tenantId))).toMatch(/only an active tenant can be paused/);
+    expect(await rejection(retryQuarantined(fx.env.client, tenantId))).toMatch(new RegExp(`tenant ${tenantId} is paused; resume it before retrying`));
 
     const created = await recordEntry(tenantId);
     const before = await fx.status(tenantId);
@@ -148,6 +149,18 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     }
     for (const id of created) await expectTransferred(tenantId, id);
     await expectCleanAudit(tenantId);
+  });
+
+  it('stop while paused: the workflow completes as stopped without another run', async () => {
+    const tenantId = tenants[0]!;
+    // The pause test's tenant, active again after its resume (starting it again is a no-op).
+    await fx.start(tenantId);
+    await fx.waitForCycles(tenantId, 1, 60_000);
+    await pauseTenant(fx.env.client, tenantId);
+    const runs = (await fx.status(tenantId)).runCount;
+    await stopTenant(fx.env.client, tenantId);
+    const final = await tenantHandle(fx.env.client, tenantId).result();
+    expect(final).toMatchObject({ status: 'stopped', statusReason: 'stopped by an operator', runCount: runs, runInFlight: null });
   });
 
   it('updateConfig: an invalid time zone or interval is refused with the field and the fix; a valid interval applies at once', async () => {
