@@ -29,6 +29,8 @@ export interface CollectedWork {
   /** Entries classified invalid by the domain rules (quarantine with the reason). */
   invalid: { entry: WorkingTime; reason: string }[];
   skipped: Record<string, number>;
+  /** Quarantined entries that need nothing any more (deleted, retyped to an absence, no longer changeable). */
+  releasedQuarantine: string[];
   deletions: PlannedDeletion[];
   deletionWatermark: string | null;
 }
@@ -47,12 +49,16 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   const invalid: CollectedWork['invalid'] = [];
   const withdrawn: WorkingTime[] = [];
   const skipped: Record<string, number> = {};
+  // Quarantined ids still held or up for another try; the rest of the quarantine is released.
+  const stillConcerned = new Set<string>();
   for await (const entry of timr.listWorkingTimes({ statuses: ['changeable'], start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
     if (input.quarantined[entry.id] === entry.last_modified) {
       skipped.quarantined = (skipped.quarantined ?? 0) + 1;
+      stillConcerned.add(entry.id);
       continue;
     }
     const c = classifyEntry(entry, ctx);
+    if (c.kind !== 'skip') stillConcerned.add(entry.id);
     if (c.kind === 'skip' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
     else if (c.kind === 'skip') skipped[c.code] = (skipped[c.code] ?? 0) + 1;
     else if (c.kind === 'invalid') invalid.push({ entry, reason: c.reason });
@@ -67,5 +73,6 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     const record = readSyncMetadata(deleted.metadata);
     if (record && record.periodIds.length) deletions.push({ entryId: deleted.id, periodIds: record.periodIds, lastModified: deleted.last_modified });
   }
-  return { ctx, eligible, withdrawn, invalid, skipped, deletions, deletionWatermark };
+  const releasedQuarantine = Object.keys(input.quarantined).filter((id) => !stillConcerned.has(id));
+  return { ctx, eligible, withdrawn, invalid, skipped, releasedQuarantine, deletions, deletionWatermark };
 }

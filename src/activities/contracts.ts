@@ -88,6 +88,8 @@ export const RunPlan = z.object({
   deletionWatermark: z.string().nullable(),
   /** More eligible entries exist beyond this chunk. */
   more: z.boolean(),
+  /** Quarantined entries that need nothing any more (deleted, retyped, no longer changeable). */
+  releasedQuarantine: z.array(z.string()),
   eligible: z.number().int(),
 });
 export type RunPlan = z.infer<typeof RunPlan>;
@@ -96,6 +98,7 @@ export const WorkCheck = z.object({
   hasWork: z.boolean(),
   pendingEntries: z.number().int(),
   pendingDeletions: z.number().int(),
+  releasedQuarantine: z.array(z.string()),
 });
 export type WorkCheck = z.infer<typeof WorkCheck>;
 

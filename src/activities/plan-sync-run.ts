@@ -17,7 +17,12 @@ async function allPersons(personio: PersonioClient): Promise<Person[]> {
 export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, 'runId' | 'chunkSize'>): Promise<WorkCheck> {
   const work = await collectWork(timr, input);
   const pendingEntries = work.eligible.length + work.withdrawn.length;
-  return { hasWork: pendingEntries + work.invalid.length + work.deletions.length > 0, pendingEntries, pendingDeletions: work.deletions.length };
+  return {
+    hasWork: pendingEntries + work.invalid.length + work.deletions.length > 0,
+    pendingEntries,
+    pendingDeletions: work.deletions.length,
+    releasedQuarantine: work.releasedQuarantine,
+  };
 }
 
 /**
@@ -55,6 +60,7 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
     skipped,
     deletionWatermark: work.deletionWatermark,
     more,
+    releasedQuarantine: work.releasedQuarantine,
     eligible: work.eligible.length + work.invalid.length,
   };
 }

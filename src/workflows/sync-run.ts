@@ -260,6 +260,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     quarantined,
     deletionWatermark: deletionsComplete ? plan.deletionWatermark : null,
     more: plan.more,
+    releasedQuarantine: plan.releasedQuarantine ?? [],
     ...(authFailure !== undefined && { authFailure }),
   };
 }

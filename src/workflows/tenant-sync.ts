@@ -75,6 +75,10 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   const state: TenantState = input.state ?? initialState(settings);
   const tenantId = settings.tenantId;
   let runInFlight: string | null = null;
+  /** A cycle is running; a "sync now" asked meanwhile waits for the next one. */
+  let inCycle = false;
+  /** The last run recorded in the current cycle (null when the cycle had nothing to do). */
+  let cycleRun: RunSummary | null = null;
   let cyclesThisExecution = 0;
   const cyclesBeforeContinueAsNew = input.continueAsNewAfterCycles ?? 500;
 
@@ -134,11 +138,11 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   });
 
   setHandler(syncNowUpdate, async () => {
-    const cyclesBefore = state.cycles;
+    // A cycle already under way planned its work before this request: wait for the next one.
+    const target = state.cycles + (inCycle ? 2 : 1);
     state.syncRequested = true;
-    await condition(() => state.cycles > cyclesBefore || state.status === 'stopped');
-    const last = state.recentRuns[0];
-    return last && state.cycles > cyclesBefore && last.runNumber === state.runCount ? last : null;
+    await condition(() => state.cycles >= target || state.status === 'stopped' || state.status === 'auth-failed');
+    return state.cycles >= target ? cycleRun : null;
   }, {
     validator: () => {
       if (state.status === 'paused') throw new Error(`tenant ${tenantId} is paused; resume it first`);
@@ -184,9 +188,15 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
 
   publish();
 
+  const release = (ids: readonly string[] | undefined) => {
+    if (ids?.length) state.quarantined = state.quarantined.filter((q) => !ids.includes(q.entryId));
+  };
+
   const recordRun = (summary: RunSummary, report?: SyncRunReport) => {
     state.recentRuns = [summary, ...state.recentRuns].slice(0, RECENT_RUNS);
+    cycleRun = summary;
     if (report) {
+      release(report.releasedQuarantine);
       // Quarantine: the run's verdicts replace earlier ones for the entries it looked at.
       const seen = new Set(report.entries.map((e) => e.entryId));
       state.quarantined = [...state.quarantined.filter((q) => !seen.has(q.entryId) && !report.quarantined.some((r) => r.entryId === q.entryId)), ...report.quarantined];
@@ -212,6 +222,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
         deletionWatermark: state.deletionWatermark,
       }],
     );
+    release(work.releasedQuarantine);
     if (!work.hasWork) return;
 
     for (;;) {
@@ -269,6 +280,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     }
     state.syncRequested = false;
     state.nextSyncAt = null;
+    inCycle = true;
+    cycleRun = null;
     try {
       await runCycle();
     } catch (err) {
@@ -277,6 +290,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       recordRun({ runNumber: state.runCount, workflowId: '(check)', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
       if (auth) setStatus('auth-failed', failureMessage(err));
     }
+    inCycle = false;
     state.cycles += 1;
     cyclesThisExecution += 1;
 

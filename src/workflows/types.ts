@@ -59,6 +59,8 @@ export interface SyncRunReport {
   /** Where the deletion feed was read up to; null when this run could not advance it. */
   deletionWatermark: string | null;
   more: boolean;
+  /** Quarantined entries that need nothing any more; absent in reports of older versions. */
+  releasedQuarantine?: string[];
   authFailure?: string;
 }
 

@@ -230,10 +230,7 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     await expectCleanAudit(tenantId);
   });
 
-  // BUG (src/workflows/tenant-sync.ts, syncNowUpdate handler): when the cycle had nothing to do
-  // it answers with the previous run's summary instead of null, because it compares the last
-  // run's number with runCount, which a run-less cycle does not change.
-  it.fails('sync-now answers null when the cycle found nothing to do', async () => {
+  it('sync-now answers null when the cycle found nothing to do', async () => {
     const tenantId = tenants[2]!;
     // Started by the config test already when run with it; starting again is a no-op.
     await fx.start(tenantId);
@@ -245,11 +242,7 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     expect(answer).toBeNull();
   });
 
-  // BUG (src/workflows/tenant-sync.ts, syncNowUpdate handler): a sync-now that arrives while a
-  // cycle is in flight resolves when that cycle ends, with the run planned before the request.
-  // Work recorded just before asking (the reason to ask) is not in it, yet the caller (CLI
-  // `sync-now`) reports the sync as done. It should wait for a cycle that starts after it.
-  it.fails('sync-now asked during a run waits for a cycle that includes the work recorded before asking', async () => {
+  it('sync-now asked during a run waits for a cycle that includes the work recorded before asking', async () => {
     const tenantId = tenants[4]!;
     await fx.control.addFault('personio', { tenantId, route: 'POST /v2/attendance-periods', fault: { kind: 'latency', minMs: 100 } });
     try {

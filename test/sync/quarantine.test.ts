@@ -174,14 +174,7 @@ describe('tenant sync: quarantine of an unmatched employee, fix, retry', () => {
     await expectCleanAudit(tenantId);
   });
 
-  // BUG (src/workflows/tenant-sync.ts recordRun + src/activities/collect-work.ts): a held entry
-  // that is deleted in timr, or edited into something not to transfer (here: sickness), stays
-  // in the quarantine for good. The run only replaces verdicts for entries it looked at, and
-  // a cycle with no run looks at none; so support keeps seeing entries that no longer exist or
-  // need nothing, and the audit's transferred + quarantined = eligible no longer holds.
-  // Suggested fix: let checkForWork report which quarantined ids are gone (deletion feed) or no
-  // longer eligible (listed as skip, or no longer changeable), and drop them in the workflow.
-  it.fails('drops held entries that were deleted in timr or retyped to an absence', async () => {
+  it('drops held entries that were deleted in timr or retyped to an absence', async () => {
     const tenantId = fx.seed.tenants[2]!.id;
     const held = (await fx.status(tenantId)).quarantined.map((q) => q.entryId);
     expect(held.length).toBeGreaterThan(2);
