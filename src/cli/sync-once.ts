@@ -67,6 +67,19 @@ try {
     [...views.values()].map((v) => ({ tenantId: v.tenantId, sync: v.settings.sync, quarantined: v.quarantined.length })),
   );
   const result = { ...audit, seconds: Math.round((Date.now() - started) / 100) / 10 };
+
+  // History size of every run, so the "≤ 10 events per entry" target is visible.
+  let longest = { workflowId: '', events: 0, entries: 0 };
+  for (const v of views.values()) {
+    for (const run of v.recentRuns) {
+      const history = await stack.client.workflow.getHandle(run.workflowId).fetchHistory();
+      const events = history.events?.length ?? 0;
+      if (events > longest.events) longest = { workflowId: run.workflowId, events, entries: run.counts?.transferred ?? 0 };
+    }
+  }
+  if (longest.workflowId) {
+    log(`longest run ${longest.workflowId}: ${longest.events} history events for ${longest.entries} transferred entries (${(longest.events / Math.max(1, longest.entries)).toFixed(1)} per entry)`);
+  }
   const ok = audit.duplicatePeriods === 0 && audit.transferredButUnlocked === 0 && audit.orphanPeriods === 0 && audit.entriesTransferred + audit.quarantined === audit.entriesEligible;
   if (!ok) exitCode = 1;
   if (values.json) {

@@ -15,7 +15,7 @@ import { runCli } from '../../src/cli/timr-sync.js';
 import { dataConverterFromEnv } from '../../src/codec/index.js';
 import { demoTenantSettings } from '../../src/devstack/demo-tenants.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { SandboxControl, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { FileSecretStore } from '../../src/secrets/index.js';
 import type { TenantStatusView } from '../../src/workflows/types.js';
 import { connectTestEnv, createTestWorker, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -135,12 +135,29 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(again.stdout).toContain(`tenant ${tenantId} is already running`);
   });
 
-  it('sync-now waits for the cycle and prints its run summary', async () => {
+  it('sync-now waits for a fresh cycle and prints its run summary', async () => {
+    // The tenant's first cycle starts with the workflow; sync-now asks for one after it.
+    await eventually('the first cycle', async () => (await statusJson()).cycles >= 1);
     const r = await cli('sync-now', tenantId);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^run #1 (succeeded|partial) in \S+ \(tenant\/cli-[0-9a-f]+\/run\/1\)$/m);
-    expect(r.stdout).toMatch(/\d+ transferred.* of \d+ eligible/);
-    expect(r.stderr).toMatch(/done after \S+/);
+    expect(r.stdout).toMatch(/^(nothing to do|run #2 )/m);
+
+    // New work recorded in timr, then sync-now: the summary is of the run that transferred it.
+    const user = tenant.timr.users.find((u) => u.id !== unmatchedUser.id)!;
+    const work = tenant.timr.workingTimeTypes.find((t) => t.category === 'attendance_time' && !t.archived)!;
+    await new SandboxControl(sandbox).createWorkingTime(tenant.id, {
+      user_id: user.id,
+      working_time_type_id: work.id,
+      start: '2026-11-24T08:00:00+01:00',
+      end: '2026-11-24T12:00:00+01:00',
+      notes: 'via sync-now',
+    });
+    const again = await cli('sync-now', tenantId);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^run #\d+ (succeeded|partial) in \S+ \(tenant\/cli-[0-9a-f]+\/run\/\d+\)$/m);
+    expect(again.stdout).toMatch(/1 transferred/);
+    expect(again.stdout).toMatch(/\d+ transferred.* of \d+ eligible/);
+    expect(again.stderr).toMatch(/done after \S+/);
   });
 
   it('status shows settings, the run and the quarantined entries with their reasons', async () => {
