@@ -14,7 +14,7 @@ export interface CollectInput {
   tenantId: string;
   sync: unknown;
   lookbackDays: number;
-  quarantined: Record<string, string>;
+  held: Record<string, string>;
   deletionWatermark: string | null;
   /** Clock for the look-back window (tests pin it). */
   now?: Date;
@@ -22,14 +22,14 @@ export interface CollectInput {
 
 export interface CollectedWork {
   ctx: ClassificationContext;
-  /** Finished attendance and Zeitausgleich entries, oldest first, minus unchanged quarantined ones. */
+  /** Finished attendance and Zeitausgleich entries, oldest first, minus unchanged held ones. */
   eligible: WorkingTime[];
   /** Transferred earlier, now no attendance any more (e.g. retyped to vacation): periods to remove. */
   withdrawn: WorkingTime[];
   /** Entries classified invalid by the domain rules (quarantine with the reason). */
   invalid: { entry: WorkingTime; reason: string }[];
   skipped: Record<string, number>;
-  /** Quarantined entries that need nothing any more (deleted, retyped to an absence, no longer changeable). */
+  /** Held entries that need nothing any more (deleted, retyped to an absence, no longer changeable). */
   releasedQuarantine: string[];
   deletions: PlannedDeletion[];
   deletionWatermark: string | null;
@@ -49,11 +49,11 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   const invalid: CollectedWork['invalid'] = [];
   const withdrawn: WorkingTime[] = [];
   const skipped: Record<string, number> = {};
-  // Quarantined ids still held or up for another try; the rest of the quarantine is released.
+  // Held ids still held or up for another try; the rest are released.
   const stillConcerned = new Set<string>();
   for await (const entry of timr.listWorkingTimes({ statuses: ['changeable'], start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
-    if (input.quarantined[entry.id] === entry.last_modified) {
-      skipped.quarantined = (skipped.quarantined ?? 0) + 1;
+    if (input.held[entry.id] === entry.last_modified) {
+      skipped.held = (skipped.held ?? 0) + 1;
       stillConcerned.add(entry.id);
       continue;
     }
@@ -73,6 +73,6 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     const record = readSyncMetadata(deleted.metadata);
     if (record && record.periodIds.length) deletions.push({ entryId: deleted.id, periodIds: record.periodIds, lastModified: deleted.last_modified });
   }
-  const releasedQuarantine = Object.keys(input.quarantined).filter((id) => !stillConcerned.has(id));
+  const releasedQuarantine = Object.keys(input.held).filter((id) => !stillConcerned.has(id));
   return { ctx, eligible, withdrawn, invalid, skipped, releasedQuarantine, deletions, deletionWatermark };
 }

@@ -73,8 +73,11 @@ export const PlanInput = TenantRef.extend({
   sync: z.unknown(),
   lookbackDays: z.number().int().positive(),
   chunkSize: z.number().int().positive(),
-  /** entryId → last_modified of entries held in quarantine; unchanged ones are not retried. */
-  quarantined: z.record(z.string(), z.string()),
+  /**
+   * entryId → last_modified of entries the tenant holds back (quarantined, or settled without a
+   * lock); while unchanged in timr they are not looked at again.
+   */
+  held: z.record(z.string(), z.string()),
   deletionWatermark: z.string().nullable(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
@@ -88,7 +91,7 @@ export const RunPlan = z.object({
   deletionWatermark: z.string().nullable(),
   /** More eligible entries exist beyond this chunk. */
   more: z.boolean(),
-  /** Quarantined entries that need nothing any more (deleted, retyped, no longer changeable). */
+  /** Held entries that need nothing any more (deleted, retyped, no longer changeable). */
   releasedQuarantine: z.array(z.string()),
   eligible: z.number().int(),
 });

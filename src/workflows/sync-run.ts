@@ -94,7 +94,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       sync: settings.sync,
       lookbackDays: settings.lookbackDays,
       chunkSize: settings.chunkSize,
-      quarantined: Object.fromEntries(input.quarantined.map((q) => [q.entryId, q.lastModified])),
+      held: { ...input.settled, ...Object.fromEntries(input.quarantined.map((q) => [q.entryId, q.lastModified])) },
       deletionWatermark: input.deletionWatermark,
     },
   ]);
@@ -104,6 +104,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
   for (const q of plan.quarantined) reports.push({ entryId: q.entryId, employee: q.employee, date: q.date, outcome: 'quarantined', reason: q.reason, retryable: false });
   let authFailure: string | undefined;
   let compensations = 0;
+  const settled: Record<string, string> = {};
   let deletionsComplete = true;
 
   const label = (item: PlannedEntry) => `${tenantId}: ${item.employee}, ${item.date} ${range(item)}`;
@@ -175,7 +176,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       const reason = messageOf(err);
       const type = failure?.type;
       const current = ledger.get(item.entryId);
-      if (current?.state.name === 'posted' && item.kind !== 'relock') {
+      if (current?.state.name === 'posted' && item.kind !== 'relock' && periodIds.length > 0) {
         // Posted but not locked: take it back so Personio never holds an unlocked transfer.
         // If Personio itself refuses us now, the next run adopts what is left instead.
         try {
@@ -185,6 +186,13 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
         }
       }
       const base = { entryId: item.entryId, employee: item.employee, date: item.date, reason };
+      if (type === FailureType.RedirectedToRequest && item.periods.length === 0) {
+        // Withdrawn (retyped to a type timr books by request): the periods are gone, and timr
+        // will not take our mark. Remember it instead, so it is not withdrawn again every cycle.
+        record(item.entryId, { type: 'locked' });
+        settled[item.entryId] = item.lastModified;
+        return { ...base, outcome: 'updated', periodIds: [] };
+      }
       if (type === FailureType.AuthRejected) {
         authFailure ??= reason;
         recordFailure(item.entryId, reason, true);
@@ -261,6 +269,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     deletionWatermark: deletionsComplete ? plan.deletionWatermark : null,
     more: plan.more,
     releasedQuarantine: plan.releasedQuarantine ?? [],
+    settled,
     ...(authFailure !== undefined && { authFailure }),
   };
 }

@@ -189,7 +189,9 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   publish();
 
   const release = (ids: readonly string[] | undefined) => {
-    if (ids?.length) state.quarantined = state.quarantined.filter((q) => !ids.includes(q.entryId));
+    if (!ids?.length) return;
+    state.quarantined = state.quarantined.filter((q) => !ids.includes(q.entryId));
+    if (state.settled) for (const id of ids) delete state.settled[id];
   };
 
   const recordRun = (summary: RunSummary, report?: SyncRunReport) => {
@@ -197,6 +199,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     cycleRun = summary;
     if (report) {
       release(report.releasedQuarantine);
+      if (report.settled && Object.keys(report.settled).length) state.settled = { ...state.settled, ...report.settled };
       // Quarantine: the run's verdicts replace earlier ones for the entries it looked at.
       const seen = new Set(report.entries.map((e) => e.entryId));
       state.quarantined = [...state.quarantined.filter((q) => !seen.has(q.entryId) && !report.quarantined.some((r) => r.entryId === q.entryId)), ...report.quarantined];
@@ -218,7 +221,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
         credentialsRef: settings.credentialsRef,
         sync: settings.sync,
         lookbackDays: settings.lookbackDays,
-        quarantined: Object.fromEntries(state.quarantined.map((q) => [q.entryId, q.lastModified])),
+        held: { ...state.settled, ...Object.fromEntries(state.quarantined.map((q) => [q.entryId, q.lastModified])) },
         deletionWatermark: state.deletionWatermark,
       }],
     );
@@ -235,7 +238,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       try {
         report = await executeChild(syncRunWorkflow, {
           workflowId,
-          args: [{ settings, runNumber, quarantined: state.quarantined, deletionWatermark: state.deletionWatermark }],
+          args: [{ settings, runNumber, quarantined: state.quarantined, settled: state.settled ?? {}, deletionWatermark: state.deletionWatermark }],
           // A run is a saga: it must finish (and compensate) even if this workflow is terminated.
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: `${tenantId}: sync run ${runNumber}`,

@@ -59,8 +59,10 @@ export interface SyncRunReport {
   /** Where the deletion feed was read up to; null when this run could not advance it. */
   deletionWatermark: string | null;
   more: boolean;
-  /** Quarantined entries that need nothing any more; absent in reports of older versions. */
+  /** Held entries that need nothing any more; absent in reports of older versions. */
   releasedQuarantine?: string[];
+  /** Entries settled without a lock (see TenantState.settled). */
+  settled?: Record<string, string>;
   authFailure?: string;
 }
 
@@ -82,6 +84,11 @@ export interface TenantState {
   cycles: number;
   deletionWatermark: string | null;
   quarantined: QuarantinedEntry[];
+  /**
+   * Entries whose periods were removed but which timr would not let us mark (e.g. retyped to a
+   * type booked "by request"): entryId → last_modified. Not looked at again until edited.
+   */
+  settled?: Record<string, string>;
   recentRuns: RunSummary[];
   nextSyncAt: string | null;
   syncRequested: boolean;
@@ -113,5 +120,6 @@ export interface SyncRunInput {
   settings: TenantSettings;
   runNumber: number;
   quarantined: QuarantinedEntry[];
+  settled?: Record<string, string>;
   deletionWatermark: string | null;
 }

@@ -222,12 +222,20 @@ describe('tenant sync: admin edits, unlocks, retypes and deletes in timr', () =>
     expect((await personioState()).attendancePeriods.filter((p) => ids.includes(p.id))).toEqual([]);
 
     // timr answers the lock of a by-request type with a Working Time Request instead, so the
-    // entry cannot be marked as done there; it must then be held with a reason saying so.
+    // entry cannot be marked there: the tenant remembers it as settled, not as a problem.
     const after = await entry(target.id);
-    const held = (await fx.status(tenantId)).quarantined.find((q) => q.entryId === target.id);
-    if (after.status === 'locked') expect(periodIdsOf(after)).toEqual([]);
-    else expect(held?.reason).toMatch(/by request|Working Time Request/);
+    expect(after.status).toBe('changeable');
+    const status = await fx.status(tenantId);
+    expect(status.quarantined.find((q) => q.entryId === target.id)).toBeUndefined();
+    expect(summary.counts?.updated).toBeGreaterThanOrEqual(1);
     const audit = await fx.audit([tenantId]);
     expect(audit).toMatchObject({ duplicatePeriods: 0, transferredButUnlocked: 0, orphanPeriods: 0 });
+    expect(audit.entriesTransferred + audit.quarantined).toBe(audit.entriesEligible);
+
+    // The next cycle does not withdraw it again: no Personio write, no run at all.
+    const writesBefore = (await fx.control.requests('personio', tenantId)).filter((r) => r.method !== 'GET').length;
+    const again = await syncTenantNow(fx.env.client, tenantId);
+    expect(again).toBeNull();
+    expect((await fx.control.requests('personio', tenantId)).filter((r) => r.method !== 'GET').length).toBe(writesBefore);
   });
 });
