@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
@@ -136,4 +137,16 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
     },
   };
   return fixture;
+}
+
+/**
+ * The payroll invariants, read back from both sandboxes: no duplicate period, nothing
+ * transferred but left unlocked, no Personio period without a locked entry — and, unless
+ * `complete: false` (mid-run checks), every eligible entry transferred or quarantined.
+ */
+export async function expectSyncInvariants(fx: SyncFixture, tenantId: string, opts: { complete?: boolean } = {}): Promise<SyncAudit> {
+  const audit = await fx.audit([tenantId]);
+  expect(audit, `audit of ${tenantId}`).toMatchObject({ duplicatePeriods: 0, transferredButUnlocked: 0, orphanPeriods: 0 });
+  if (opts.complete !== false) expect(audit.entriesTransferred + audit.quarantined, `audit of ${tenantId}`).toBe(audit.entriesEligible);
+  return audit;
 }
