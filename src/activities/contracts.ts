@@ -105,21 +105,42 @@ export const WorkCheck = z.object({
 });
 export type WorkCheck = z.infer<typeof WorkCheck>;
 
-export const PostInput = TenantRef.extend({
+/** A vendor refused one entry (validation, conflict, gone, by request): the batch goes on. */
+export const EntryRefusal = z.object({
+  ok: z.literal(false),
+  entryId: z.string(),
+  /** An ApplicationFailure type name from src/clients/failure-types.ts. */
+  failureType: z.string(),
+  message: z.string(),
+});
+export type EntryRefusal = z.infer<typeof EntryRefusal>;
+
+export const PostItem = z.object({
   entryId: z.string(),
   personId: z.string(),
   periods: z.array(PlannedPeriod),
-  /** Reconcile first even on the first attempt (the ledger does not know what exists). */
+  /** Periods of an earlier transfer to delete first (re-transfer); 404 counts as done. */
+  removeFirst: z.array(z.string()).default([]),
+  /** Reconcile before writing even on the first attempt (something may exist already). */
   reconcile: z.boolean().default(false),
 });
-export type PostInput = z.input<typeof PostInput>;
+export type PostItem = z.input<typeof PostItem>;
 
-export const PostResult = z.object({
+export const PostBatchInput = TenantRef.extend({ entries: z.array(PostItem) });
+export type PostBatchInput = z.input<typeof PostBatchInput>;
+
+export const PostedEntry = z.object({
+  ok: z.literal(true),
+  entryId: z.string(),
   periodIds: z.array(z.string()),
   created: z.number().int(),
   adopted: z.number().int(),
+  removed: z.number().int(),
 });
-export type PostResult = z.infer<typeof PostResult>;
+export type PostedEntry = z.infer<typeof PostedEntry>;
+
+export const PostBatchResult = z.object({ results: z.array(z.discriminatedUnion('ok', [PostedEntry, EntryRefusal])) });
+export type PostBatchResult = z.infer<typeof PostBatchResult>;
 
 export const RemoveInput = TenantRef.extend({
   entryId: z.string(),
@@ -130,25 +151,29 @@ export type RemoveInput = z.infer<typeof RemoveInput>;
 export const RemoveResult = z.object({ deleted: z.number().int(), alreadyGone: z.number().int() });
 export type RemoveResult = z.infer<typeof RemoveResult>;
 
-export const LockInput = TenantRef.extend({
-  entryId: z.string(),
+export const LockBatchInput = TenantRef.extend({
   runId: z.string(),
   sync: z.unknown(),
-  posted: SyncMetadata,
+  entries: z.array(z.object({ entryId: z.string(), posted: SyncMetadata })),
 });
-export type LockInput = z.infer<typeof LockInput>;
+export type LockBatchInput = z.infer<typeof LockBatchInput>;
 
-export const LockResult = z.discriminatedUnion('outcome', [
+export const LockOutcome = z.discriminatedUnion('outcome', [
   /** Locked with exactly the content that was posted. */
-  z.object({ outcome: z.literal('locked') }),
+  z.object({ outcome: z.literal('locked'), entryId: z.string() }),
   /**
    * Locked, but the content differs from what was posted (edited between our read and our lock):
    * `replan` is the locked content transformed, or null when it is no longer transferable.
    */
   z.object({
     outcome: z.literal('content-changed'),
+    entryId: z.string(),
     replan: PlannedEntry.nullable(),
     reason: z.string().optional(),
   }),
+  EntryRefusal.omit({ ok: true }).extend({ outcome: z.literal('refused') }),
 ]);
-export type LockResult = z.infer<typeof LockResult>;
+export type LockOutcome = z.infer<typeof LockOutcome>;
+
+export const LockBatchResult = z.object({ results: z.array(LockOutcome) });
+export type LockBatchResult = z.infer<typeof LockBatchResult>;

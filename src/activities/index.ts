@@ -3,12 +3,12 @@
  * workflows import only the type (`SyncActivities`).
  */
 import { Context } from '@temporalio/activity';
-import { PlanInput, type LockInput, type PostInput, type RemoveInput, type TenantRef } from './contracts.js';
+import { PlanInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type TenantRef } from './contracts.js';
 import type { ActivityDeps } from './deps.js';
 import { reportWorkerHealth } from './health-check.js';
-import { lockTimrEntry } from './lock-entry.js';
+import { lockBatch } from './lock-entry.js';
 import { checkTenantWork, planRun } from './plan-sync-run.js';
-import { postEntryPeriods } from './post-periods.js';
+import { postBatch } from './post-periods.js';
 import { removeEntryPeriods } from './remove-periods.js';
 import { withTenant } from './tenant-activity.js';
 
@@ -25,16 +25,16 @@ export function createActivities(deps: ActivityDeps) {
       return withTenant(deps, parsed, ({ timr, personio }) => planRun(timr, personio, parsed));
     },
 
-    async postPeriods(input: PostInput) {
-      return withTenant(deps, input, ({ personio }) => postEntryPeriods(personio, input, Context.current().info.attempt));
+    async postPeriods(input: PostBatchInput) {
+      return withTenant(deps, input, ({ personio }, secrets) => postBatch(personio, input, Context.current().info.attempt, secrets));
     },
 
     async removePeriods(input: RemoveInput) {
       return withTenant(deps, input, ({ personio }) => removeEntryPeriods(personio, input));
     },
 
-    async lockEntry(input: LockInput) {
-      return withTenant(deps, input, ({ timr }) => lockTimrEntry(timr, input));
+    async lockEntries(input: LockBatchInput) {
+      return withTenant(deps, input, ({ timr }, secrets) => lockBatch(timr, input, secrets));
     },
   };
 }

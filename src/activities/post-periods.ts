@@ -8,7 +8,10 @@ import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { AttendancePeriod } from '../clients/personio/schemas.js';
 import { ValidationRejectedError } from '../clients/errors.js';
-import type { PlannedPeriod, PostInput, PostResult } from './contracts.js';
+import type { TenantSecrets } from '../secrets/index.js';
+import { PostItem, type PostBatchInput, type PostBatchResult, type PlannedPeriod } from './contracts.js';
+import { asEntryRefusal } from './entry-refusal.js';
+import { retryEntry } from './entry-retry.js';
 
 const OVERLAP = /overlap/i;
 
@@ -23,42 +26,72 @@ async function listWindow(personio: PersonioClient, personId: string, periods: P
   return found;
 }
 
-export async function postEntryPeriods(personio: PersonioClient, input: PostInput, attempt: number): Promise<PostResult> {
-  if (input.periods.length === 0) return { periodIds: [], created: 0, adopted: 0 };
-  let existing: AttendancePeriod[] | undefined = input.reconcile || attempt > 1 ? await listWindow(personio, input.personId, input.periods) : undefined;
+/** Posts one entry's periods; returns their ids in plan order. */
+export async function postEntryPeriods(
+  personio: PersonioClient,
+  item: { personId: string; periods: PlannedPeriod[]; reconcile: boolean },
+): Promise<{ periodIds: string[]; created: number; adopted: number }> {
+  if (item.periods.length === 0) return { periodIds: [], created: 0, adopted: 0 };
+  let existing: AttendancePeriod[] | undefined = item.reconcile ? await listWindow(personio, item.personId, item.periods) : undefined;
   const taken = new Set<string>();
   const ids: string[] = [];
   let created = 0;
   let adopted = 0;
 
   const adopt = (p: PlannedPeriod): string | undefined => {
-    const match = existing?.find((e) => !taken.has(e.id) && sameSlot(e, input.personId, p));
+    const match = existing?.find((e) => !taken.has(e.id) && sameSlot(e, item.personId, p));
     if (match) taken.add(match.id);
     return match?.id;
   };
 
-  for (const period of input.periods) {
+  for (const period of item.periods) {
     let id = adopt(period);
     if (id) {
       adopted++;
     } else {
       try {
         id = await personio.createAttendancePeriod(
-          { person: { id: input.personId }, type: period.type, start: { date_time: period.start }, end: { date_time: period.end }, ...(period.comment !== undefined && { comment: period.comment }) },
+          { person: { id: item.personId }, type: period.type, start: { date_time: period.start }, end: { date_time: period.end }, ...(period.comment !== undefined && { comment: period.comment }) },
           { skipApproval: true },
         );
         created++;
       } catch (err) {
         // An overlap may be our own earlier write whose answer was lost: look, adopt if exact.
-        if (!(err instanceof ValidationRejectedError) || !OVERLAP.test(err.message) ) throw err;
-        existing = await listWindow(personio, input.personId, input.periods);
+        if (!(err instanceof ValidationRejectedError) || !OVERLAP.test(err.message)) throw err;
+        existing = await listWindow(personio, item.personId, item.periods);
         id = adopt(period);
         if (!id) throw err;
         adopted++;
       }
     }
     ids.push(id);
-    heartbeat({ posted: ids.length });
   }
   return { periodIds: ids, created, adopted };
+}
+
+/**
+ * Posts a batch of entries (one activity keeps the history small). A refused entry is a result,
+ * not a failure; a transient failure fails the batch, and the retry (attempt > 1) reconciles
+ * every entry, so what the failed attempt created is adopted.
+ */
+export async function postBatch(personio: PersonioClient, input: PostBatchInput, attempt: number, secrets: TenantSecrets): Promise<PostBatchResult> {
+  const results: PostBatchResult['results'] = [];
+  for (const raw of input.entries) {
+    const item = PostItem.parse(raw);
+    let removed = 0;
+    try {
+      // A write whose outcome is unknown (an earlier try or attempt) makes the next one reconcile.
+      const posted = await retryEntry(async (tryNo) => {
+        for (const id of item.removeFirst) if ((await personio.deleteAttendancePeriod(id)) === 'deleted') removed++;
+        return postEntryPeriods(personio, { ...item, reconcile: item.reconcile || attempt > 1 || tryNo > 1 });
+      });
+      results.push({ ok: true, entryId: item.entryId, ...posted, removed });
+    } catch (err) {
+      const refusal = asEntryRefusal(item.entryId, err, secrets);
+      if (!refusal) throw err;
+      results.push(refusal);
+    }
+    heartbeat({ done: results.length });
+  }
+  return { results };
 }

@@ -23,7 +23,7 @@ function scrub(failure: ApplicationFailure, secrets: TenantSecrets | undefined):
   });
 }
 
-export async function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients) => Promise<T>): Promise<T> {
+export async function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients, secrets: TenantSecrets) => Promise<T>): Promise<T> {
   let secrets: TenantSecrets | undefined;
   try {
     secrets = await deps.secrets.get(ref.credentialsRef);
@@ -35,7 +35,7 @@ export async function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (cli
     throw ApplicationFailure.create({ message: `tenant ${ref.tenantId}: cannot read credentials "${ref.credentialsRef}": ${(err as Error).message}`, type: FailureType.AuthRejected, nonRetryable: true });
   }
   try {
-    return await fn(clientsFor(deps, ref, secrets));
+    return await fn(clientsFor(deps, ref, secrets), secrets);
   } catch (err) {
     let failure: ApplicationFailure;
     try {

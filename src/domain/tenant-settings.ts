@@ -17,8 +17,13 @@ export const TenantSettings = z.object({
   lookbackDays: z.number().int().min(1).max(400).default(62),
   /** Entries per run; keeps one run's history far below Temporal's limits. */
   chunkSize: z.number().int().min(1).max(500).default(200),
-  /** Entries transferred in parallel within a run. */
-  concurrency: z.number().int().min(1).max(32).default(8),
+  /** Batches transferred in parallel within a run. */
+  concurrency: z.number().int().min(1).max(32).default(4),
+  /**
+   * Entries per post/lock activity. Batches keep a run's history small (about 2 events per
+   * entry instead of about 10); a refused entry never fails its batch.
+   */
+  batchSize: z.number().int().min(1).max(50).default(10),
   /** Per-attempt limit of one vendor call sequence; a dead worker's activity is retried after it. */
   activityTimeoutSeconds: z.number().int().min(2).max(600).default(60),
   /** Attempts per vendor call sequence before an entry counts as failed for this run (it is retried next cycle). */
