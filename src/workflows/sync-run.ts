@@ -6,31 +6,17 @@
  * lost is adopted, not duplicated; compensations run in non-cancellable scopes and are
  * recorded once.
  */
-import { ApplicationFailure, CancellationScope, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/index.js';
 import type { EntryRefusal, LockOutcome, PlannedEntry, QuarantinedEntry, SyncMetadata } from '../activities/contracts.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { applyLedgerEvent, isSettled, newLedgerEntry, newRemovalLedgerEntry, type EntryLedger, type LedgerEvent } from '../domain/ledger.js';
+import { applicationFailureOf, failureMessage } from './failure-chain.js';
 import { runLedgerQuery } from './messages.js';
 import { forEachLimited } from './pool.js';
 import type { EntryOutcome, EntryReport, RunCounts, SyncRunInput, SyncRunReport } from './types.js';
 
 type Acts = SyncActivities;
-
-function failureOf(err: unknown): ApplicationFailure | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    if (e instanceof ApplicationFailure) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function messageOf(err: unknown): string {
-  const app = failureOf(err);
-  if (app) return app.message;
-  return err instanceof Error ? err.message : String(err);
-}
 
 const timeRange = (item: { periods: { start: string; end: string }[] }) =>
   item.periods.length ? ` ${item.periods[0]!.start.slice(11, 16)}–${item.periods[item.periods.length - 1]!.end.slice(11, 16)}` : '';
@@ -143,7 +129,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       await compensate(item, periodIds, why);
     } catch (err) {
       // Personio refuses us now: the next run adopts these periods instead (reconcile on overlap).
-      recordFailure(item.entryId, `compensation failed: ${messageOf(err)}`, true);
+      recordFailure(item.entryId, `compensation failed: ${failureMessage(err)}`, true);
     }
   };
 
@@ -171,8 +157,8 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
 
   /** The whole batch activity failed (after its retries, or credentials rejected). */
   const batchFailed = async (items: PlannedEntry[], posted: Map<string, string[]>, err: unknown) => {
-    const reason = messageOf(err);
-    const auth = failureOf(err)?.type === FailureType.AuthRejected;
+    const reason = failureMessage(err);
+    const auth = applicationFailureOf(err)?.type === FailureType.AuthRejected;
     if (auth) authFailure ??= reason;
     for (const item of items) {
       await takeBack(item, posted.get(item.entryId) ?? [], auth ? 'credentials rejected while locking' : 'lock failed');
@@ -290,9 +276,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       reports.push({ entryId: d.entryId, outcome: 'deleted', periodIds: d.periodIds });
     } catch (err) {
       deletionsComplete = false;
-      recordFailure(d.entryId, messageOf(err), true);
-      if (failureOf(err)?.type === FailureType.AuthRejected) authFailure ??= messageOf(err);
-      reports.push({ entryId: d.entryId, outcome: 'failed', reason: messageOf(err), retryable: true });
+      recordFailure(d.entryId, failureMessage(err), true);
+      if (applicationFailureOf(err)?.type === FailureType.AuthRejected) authFailure ??= failureMessage(err);
+      reports.push({ entryId: d.entryId, outcome: 'failed', reason: failureMessage(err), retryable: true });
     }
   });
 

@@ -5,8 +5,6 @@
  * (validated before they enter history) and read by the `status` query.
  */
 import {
-  ApplicationFailure,
-  ChildWorkflowFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -16,12 +14,13 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  ActivityFailure,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/index.js';
-import { FailureType } from '../clients/failure-types.js';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { LAST_RUN_OUTCOME, SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
+import { failureMessage, isAuthFailure } from './failure-chain.js';
 import { runWorkflowId } from './ids.js';
 import {
   pauseUpdate,
@@ -55,21 +54,6 @@ function initialState(settings: TenantSettings): TenantState {
   };
 }
 
-function failureMessage(err: unknown): string {
-  let e: unknown = err;
-  while (e instanceof ChildWorkflowFailure || e instanceof ActivityFailure) e = e.cause ?? e;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isAuthFailure(err: unknown): boolean {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    if (e instanceof ApplicationFailure && e.type === FailureType.AuthRejected) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantStatusView> {
   let settings = input.settings;
   const state: TenantState = input.state ?? initialState(settings);
@@ -82,10 +66,11 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   let cyclesThisExecution = 0;
   const cyclesBeforeContinueAsNew = input.continueAsNewAfterCycles ?? 500;
 
-  const { checkForWork } = proxyActivities<SyncActivities>({
+  const checkOptions = (): ActivityOptions => ({
     startToCloseTimeout: `${settings.activityTimeoutSeconds}s`,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
   });
+  const { checkForWork } = proxyActivities<SyncActivities>(checkOptions());
 
   const publish = () =>
     upsertSearchAttributes([
@@ -211,11 +196,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   /** One cycle: cheap check, then child runs while there is more (big backfills come in chunks). */
   const runCycle = async () => {
     const work = await checkForWork.executeWithOptions(
-      {
-        startToCloseTimeout: `${settings.activityTimeoutSeconds}s`,
-        retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
-        summary: `${tenantId}: check timr for new, changed and deleted entries`,
-      },
+      // Options follow the settings as they are now (updateConfig may have changed them).
+      { ...checkOptions(), summary: `${tenantId}: check timr for new, changed and deleted entries` },
       [{
         tenantId,
         credentialsRef: settings.credentialsRef,
