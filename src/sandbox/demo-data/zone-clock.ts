@@ -3,6 +3,9 @@
  * ships full ICU). An offset is looked up once per quarter hour of UTC and cached, which keeps
  * generating hundreds of thousands of entries fast; it is exact because every offset change in
  * the tz database since 1970 happens on a quarter-hour boundary of UTC.
+ *
+ * Deliberately separate from src/domain/time-zone.ts: the demo data is the oracle the sync's
+ * own time-zone code is tested against, so the two must not share an implementation.
  */
 
 const MINUTE_MS = 60_000;
