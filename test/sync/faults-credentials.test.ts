@@ -26,7 +26,7 @@ describe('credential rotation mid-run', () => {
 
   it('Personio credentials regenerated: auth-failed, then resume with the new pair completes without loss or duplicate', async () => {
     const tenant = fx.seed.tenants[0]!;
-    await fx.control.addFault('personio', { tenantId: tenant.id, route: 'POST /v2/attendance-periods', fault: { kind: 'latency', minMs: 40, maxMs: 80 } });
+    await fx.control.addFault('personio', { tenantId: tenant.id, route: 'POST /v2/attendance-periods', fault: { kind: 'latency', minMs: 80, maxMs: 150 } });
     await fx.start(tenant.id);
     const posts = async () => (await fx.control.requests('personio', tenant.id)).filter((r) => r.method === 'POST' && r.route === '/v2/attendance-periods' && r.status === 201).length;
     await waitUntil('some Personio posts', async () => (await posts()) >= 8);
@@ -61,7 +61,7 @@ describe('credential rotation mid-run', () => {
 
   it('timr credentials regenerated while locking: posted periods are compensated, resume completes', async () => {
     const tenant = fx.seed.tenants[1]!;
-    await fx.control.addFault('timr', { tenantId: tenant.id, route: 'PATCH /v1/working-times/:id', fault: { kind: 'latency', minMs: 60, maxMs: 100 } });
+    await fx.control.addFault('timr', { tenantId: tenant.id, route: 'PATCH /v1/working-times/:id', fault: { kind: 'latency', minMs: 100, maxMs: 160 } });
     await fx.start(tenant.id);
     const locks = async () => (await fx.control.requests('timr', tenant.id)).filter((r) => r.method === 'PATCH' && r.status === 200).length;
     await waitUntil('some timr locks', async () => (await locks()) >= 5);
