@@ -66,21 +66,30 @@ ${line}
 ${line}
 `);
 
-// Progress: one line per finished run, so the terminal reads like a log of the sync.
-const seen = new Map<string, number>();
+// Progress: one line per finished cycle, so the terminal reads like a log of the sync.
+const seen = new Map<string, { cycles: number; lastFinishedAt?: string }>();
 for (;;) {
   await new Promise((r) => setTimeout(r, 2_000));
   if (stopping) break;
   for (const s of settings) {
     const view = await tenantStatus(stack.client, s.tenantId).catch(() => undefined);
-    if (!view) continue;
+    if (!view || view.runInFlight) continue;
+    const before = seen.get(s.tenantId);
+    if (before && before.cycles === view.cycles) continue;
     const last = view.recentRuns[0];
-    const key = view.cycles * 1_000_000 + (last?.runNumber ?? 0);
-    if (seen.get(s.tenantId) === key) continue;
-    seen.set(s.tenantId, key);
-    if (last) {
-      const c = last.counts;
-      log(`${s.tenantId}: ${last.workflowId} ${last.outcome}${c ? ` — ${c.transferred} transferred, ${c.updated} updated, ${c.deleted} deleted, ${c.quarantined} quarantined, ${c.failed} failed` : ''}${last.error ? ` — ${last.error}` : ''}; status ${view.status}${view.nextSyncAt ? `, next sync ${view.nextSyncAt}` : ''}`);
+    seen.set(s.tenantId, { cycles: view.cycles, lastFinishedAt: last?.finishedAt });
+    const next = view.nextSyncAt ? `, next sync ${view.nextSyncAt}` : '';
+    // A cycle with nothing to do records no run: the newest run is still the one seen before.
+    if (!last || last.finishedAt === before?.lastFinishedAt) {
+      log(`${s.tenantId}: cycle ${view.cycles}: nothing new in timr; status ${view.status}${next}`);
+      continue;
     }
+    const c = last.counts;
+    log(
+      `${s.tenantId}: ${last.workflowId} ${last.outcome}` +
+        (c ? ` — ${c.transferred} transferred, ${c.updated} updated, ${c.deleted} deleted, ${c.quarantined} quarantined, ${c.failed} failed` : '') +
+        (last.error ? ` — ${last.error}` : '') +
+        `; status ${view.status}${next}`,
+    );
   }
 }
