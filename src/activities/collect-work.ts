@@ -1,10 +1,13 @@
 /**
- * Reads what a sync cycle has to do from timr: changeable entries in the look-back window
- * (timr is the source of truth — a changeable entry has not been transferred, or was unlocked
- * since), classified by the domain rules, and deletions of entries we had transferred.
+ * Reads what a sync cycle has to do from timr: entries in the look-back window that still need
+ * a transfer, classified by the domain rules, and deletions of entries we had transferred.
+ *
+ * timr is the source of truth: a `changeable` entry has not been transferred (or was unlocked
+ * since), and an entry approved, closed or locked by someone else before we saw it carries no
+ * transfer record of ours in its metadata — it needs a transfer too, or its hours are lost.
  */
 import type { TimrClient } from '../clients/timr/client.js';
-import type { WorkingTime } from '../clients/timr/schemas.js';
+import type { WorkingTime, WorkingTimeStatus } from '../clients/timr/schemas.js';
 import { classifyEntry, typeCategories, type ClassificationContext } from '../domain/entry-classification.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import type { PlannedDeletion } from './contracts.js';
@@ -35,6 +38,9 @@ export interface CollectedWork {
   deletionWatermark: string | null;
 }
 
+/** Statuses in which an entry can no longer be edited by its employee. */
+const FINISHED_ELSEWHERE = ['approved', 'closed', 'locked'] as const;
+
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
@@ -51,7 +57,10 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   const skipped: Record<string, number> = {};
   // Held ids still held or up for another try; the rest are released.
   const stillConcerned = new Set<string>();
-  for await (const entry of timr.listWorkingTimes({ statuses: ['changeable'], start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
+  const statuses: WorkingTimeStatus[] = ['changeable', ...FINISHED_ELSEWHERE];
+  for await (const entry of timr.listWorkingTimes({ statuses, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
+    // Finished elsewhere and carrying our record: transferred, nothing to do.
+    if (entry.status !== 'changeable' && readSyncMetadata(entry.metadata)) continue;
     if (input.held[entry.id] === entry.last_modified) {
       skipped.held = (skipped.held ?? 0) + 1;
       stillConcerned.add(entry.id);
@@ -59,7 +68,7 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     }
     const c = classifyEntry(entry, ctx);
     if (c.kind !== 'skip') stillConcerned.add(entry.id);
-    if (c.kind === 'skip' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
+    if (c.kind === 'skip' && entry.status === 'changeable' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
     else if (c.kind === 'skip') skipped[c.code] = (skipped[c.code] ?? 0) + 1;
     else if (c.kind === 'invalid') invalid.push({ entry, reason: c.reason });
     else eligible.push(entry);

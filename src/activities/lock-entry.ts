@@ -2,7 +2,8 @@
  * Locks entries in timr and records what was transferred, one PATCH per entry. timr has no
  * precondition header: the answer is the entry as it is now locked, and if its content is not
  * what we posted (an employee edited it meanwhile), the workflow compensates and posts the
- * locked content, which we re-plan here.
+ * locked content, which we re-plan here. An entry already approved or closed in timr keeps
+ * its status (locking would undo the approval): it only gets our transfer record.
  */
 import { heartbeat } from '@temporalio/activity';
 import type { TimrClient } from '../clients/timr/client.js';
@@ -19,7 +20,8 @@ import { withSyncMetadata } from './sync-metadata.js';
 
 async function lockOne(timr: TimrClient, input: LockBatchInput, entryId: string, posted: SyncMetadata, types: () => Promise<WorkingTimeType[]>): Promise<LockOutcome> {
   const current = await timr.getWorkingTime(entryId);
-  const locked = await timr.lockWorkingTime(entryId, withSyncMetadata(current.metadata, posted));
+  const metadata = withSyncMetadata(current.metadata, posted);
+  const locked = current.status === 'changeable' ? await timr.lockWorkingTime(entryId, metadata) : await timr.patchWorkingTime(entryId, { metadata });
   // An empty transfer (entry withdrawn) has nothing whose content could differ.
   if (posted.periodIds.length === 0 || entryFingerprint(locked) === posted.fingerprint) return { outcome: 'locked', entryId };
 

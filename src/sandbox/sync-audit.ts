@@ -95,12 +95,15 @@ export function auditSync(timrRaw: unknown, personioRaw: unknown, tenants: Audit
     for (const entry of t.workingTimes) {
       if (entry.status === 'locked') audit.entriesLocked++;
       const meta = syncMetadataOf(entry);
-      if (entry.status === 'locked' && meta) meta.periodIds.forEach((id) => accounted.add(id));
+      // Transferred = carries our record and can no longer be edited (locked by us, or
+      // approved/closed in timr, which we mark without touching the status).
+      const done = meta !== undefined && entry.status !== 'changeable';
+      if (done) meta.periodIds.forEach((id) => accounted.add(id));
 
       const kind = classifyEntry(entry, ctx).kind;
       if (kind === 'skip') continue;
       audit.entriesEligible++;
-      if (entry.status === 'locked' && meta) {
+      if (done) {
         audit.entriesTransferred++;
         continue;
       }
