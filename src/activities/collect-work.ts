@@ -9,6 +9,7 @@
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeStatus } from '../clients/timr/schemas.js';
 import { classifyEntry, typeCategories, type ClassificationContext } from '../domain/entry-classification.js';
+import { entryFingerprint } from '../domain/entry-fingerprint.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import type { PlannedDeletion } from './contracts.js';
 import { readSyncMetadata } from './sync-metadata.js';
@@ -59,8 +60,9 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   const stillConcerned = new Set<string>();
   const statuses: WorkingTimeStatus[] = ['changeable', ...FINISHED_ELSEWHERE];
   for await (const entry of timr.listWorkingTimes({ statuses, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
-    // Finished elsewhere and carrying our record: transferred, nothing to do.
-    if (entry.status !== 'changeable' && readSyncMetadata(entry.metadata)) continue;
+    // Not editable by the employee and carrying our record of exactly this content: done.
+    // (An admin may still change a locked or approved entry: then the record no longer fits.)
+    if (entry.status !== 'changeable' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) continue;
     if (input.held[entry.id] === entry.last_modified) {
       skipped.held = (skipped.held ?? 0) + 1;
       stillConcerned.add(entry.id);
@@ -68,7 +70,7 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     }
     const c = classifyEntry(entry, ctx);
     if (c.kind !== 'skip') stillConcerned.add(entry.id);
-    if (c.kind === 'skip' && entry.status === 'changeable' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
+    if (c.kind === 'skip' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
     else if (c.kind === 'skip') skipped[c.code] = (skipped[c.code] ?? 0) + 1;
     else if (c.kind === 'invalid') invalid.push({ entry, reason: c.reason });
     else eligible.push(entry);

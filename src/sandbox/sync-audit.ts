@@ -9,6 +9,7 @@ import { WorkingTime, WorkingTimeType } from '../clients/timr/schemas.js';
 import { SYNC_METADATA_KEY, SyncMetadata } from '../activities/contracts.js';
 import { buildPersonIndex, matchUser } from '../domain/employee-matching.js';
 import { classifyEntry, typeCategories } from '../domain/entry-classification.js';
+import { entryFingerprint } from '../domain/entry-fingerprint.js';
 import type { TenantSyncConfig } from '../domain/tenant-config.js';
 import { transformEntry } from '../domain/transform.js';
 import { ZEITAUSGLEICH_COMMENT } from '../domain/zeitausgleich.js';
@@ -95,9 +96,9 @@ export function auditSync(timrRaw: unknown, personioRaw: unknown, tenants: Audit
     for (const entry of t.workingTimes) {
       if (entry.status === 'locked') audit.entriesLocked++;
       const meta = syncMetadataOf(entry);
-      // Transferred = carries our record and can no longer be edited (locked by us, or
-      // approved/closed in timr, which we mark without touching the status).
-      const done = meta !== undefined && entry.status !== 'changeable';
+      // Transferred = can no longer be edited (locked by us, or approved/closed in timr, which we
+      // mark without touching the status) and carries our record of exactly its content.
+      const done = meta !== undefined && entry.status !== 'changeable' && meta.fingerprint === entryFingerprint(entry);
       if (done) meta.periodIds.forEach((id) => accounted.add(id));
 
       const kind = classifyEntry(entry, ctx).kind;

@@ -64,4 +64,25 @@ describe('entries approved, closed or locked in timr before the first sync', () 
     expect(await syncTenantNow(fx.env.client, tenantId)).toBeNull();
     expect(await writes()).toBe(before);
   });
+
+  it('re-transfers an approved entry an admin changed afterwards, keeping it approved', async () => {
+    const id = picked.approved;
+    const timrBefore = TimrSandboxState.parse(await fx.control.state('timr', tenantId))[tenantId]!;
+    const oldIds = syncMetadataOf(timrBefore.workingTimes.find((w) => w.id === id)!)!.periodIds;
+    // The admin edits the approved entry in place (timr admins can; employees cannot).
+    await fx.control.editWorkingTime(tenantId, id, { notes: 'vom Admin korrigiert' });
+
+    const summary = await syncTenantNow(fx.env.client, tenantId);
+    expect(summary?.counts?.updated).toBe(1);
+    const timr = TimrSandboxState.parse(await fx.control.state('timr', tenantId))[tenantId]!;
+    const personio = PersonioSandboxState.parse(await fx.control.state('personio', tenantId)).tenants[tenantId]!;
+    const entry = timr.workingTimes.find((w) => w.id === id)!;
+    expect(entry.status).toBe('approved');
+    const newIds = syncMetadataOf(entry)!.periodIds;
+    expect(personio.attendancePeriods.filter((p) => oldIds.includes(p.id))).toEqual([]);
+    const booked = personio.attendancePeriods.filter((p) => newIds.includes(p.id));
+    expect(booked.length).toBe(newIds.length);
+    expect(booked.filter((p) => p.type === 'WORK').every((p) => p.comment === 'vom Admin korrigiert')).toBe(true);
+    await expectSyncInvariants(fx, tenantId);
+  });
 });
