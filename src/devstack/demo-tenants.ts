@@ -3,10 +3,24 @@ import type { TenantSettingsInput } from '../domain/tenant-settings.js';
 import { zeitausgleichMatchFor } from '../sandbox/demo-data/index.js';
 import type { Seed, TenantSeed } from '../sandbox/seed.js';
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The demo data has fixed dates (so tests are reproducible and a DST change is in range), but
+ * the look-back window counts back from today: onboarding the demo reaches back to its first
+ * entry, as an engineer onboarding a customer with history would set a backfill.
+ */
+export function lookbackCovering(tenant: TenantSeed, now: Date = new Date()): number {
+  const first = Math.min(...tenant.timr.workingTimes.map((w) => Date.parse(w.start)));
+  if (!Number.isFinite(first)) return 62;
+  return Math.max(62, Math.ceil((now.getTime() - first) / DAY_MS) + 7);
+}
+
 export function demoTenantSettings(tenant: TenantSeed, overrides: Partial<TenantSettingsInput> = {}): TenantSettingsInput {
   return {
     tenantId: tenant.id,
     credentialsRef: tenant.id,
+    lookbackDays: lookbackCovering(tenant),
     ...overrides,
     sync: {
       timezone: tenant.timezone,

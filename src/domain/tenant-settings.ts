@@ -13,8 +13,8 @@ export const TenantSettings = z.object({
   /** Name of the tenant's entry in the secret store (file or environment). */
   credentialsRef: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'credentials ref: letters, digits, dash, underscore (at most 64)'),
   intervalSeconds: z.number().int().min(5).max(7 * 86_400).default(900),
-  /** How far back changeable entries are looked for. */
-  lookbackDays: z.number().int().min(1).max(400).default(62),
+  /** How far back entries are looked for (raise it for a first backfill). */
+  lookbackDays: z.number().int().min(1).max(3660).default(62),
   /** Entries per run; keeps one run's history far below Temporal's limits. */
   chunkSize: z.number().int().min(1).max(500).default(200),
   /** Batches transferred in parallel within a run. */
