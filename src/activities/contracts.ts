@@ -4,15 +4,9 @@
  * by the payload codec), so: no secrets, and keep it small — ids, local times, short reasons.
  */
 import { z } from 'zod';
-import { PeriodType, LocalDateTime } from '../clients/personio/schemas.js';
+import { PlannedPeriod } from '../domain/planned-period.js';
 
-export const PlannedPeriod = z.object({
-  type: PeriodType,
-  start: LocalDateTime,
-  end: LocalDateTime,
-  comment: z.string().optional(),
-});
-export type PlannedPeriod = z.infer<typeof PlannedPeriod>;
+export { PlannedPeriod };
 
 /** What this product wrote into a timr entry's metadata when it locked the entry. */
 export const SyncMetadata = z.object({

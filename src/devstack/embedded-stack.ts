@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { AesGcmPayloadCodec, buildCodecServerFor, ensureCodecKeyFile, loadCodecKeyFile } from './codec-wiring.js';
+import { buildCodecServer } from '../codec/codec-server.js';
+import { AesGcmPayloadCodec, ensureCodecKeyFile, loadCodecKeyFile } from '../codec/index.js';
 import { startTenant } from '../control/tenants.js';
 import type { TenantSettingsInput } from '../domain/tenant-settings.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
@@ -56,7 +57,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
     let uiPort: number | undefined;
     if (opts.ui) {
       uiPort = await freePort();
-      codecServer = buildCodecServerFor(codec, [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`]);
+      codecServer = buildCodecServer({ codec, corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] });
       await codecServer.listen({ host: '127.0.0.1', port: 0 });
       const addr = codecServer.server.address();
       codecUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
