@@ -15,8 +15,10 @@ let runtimeInstalled = false;
 
 export function connectTestEnv(): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
-    // Worker state chatter drowns test output; warnings and errors still show.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // Tests provoke activity failures on purpose; the SDK logs each as a warning with a stack,
+    // which buries real failures. TEMPORAL_TEST_LOG_LEVEL=WARN brings them back for debugging.
+    const level = (process.env.TEMPORAL_TEST_LOG_LEVEL ?? 'ERROR') as 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+    Runtime.install({ logger: new DefaultLogger(level) });
     runtimeInstalled = true;
   }
   return TestWorkflowEnvironment.createFromExistingServer({
