@@ -12,6 +12,7 @@ import type { EntryRefusal, LockOutcome, PlannedEntry, QuarantinedEntry, SyncMet
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { applyLedgerEvent, isSettled, newLedgerEntry, newRemovalLedgerEntry, type EntryLedger, type LedgerEvent } from '../domain/ledger.js';
 import { applicationFailureOf, failureMessage } from './failure-chain.js';
+import { heldEntries } from './held.js';
 import { runLedgerQuery } from './messages.js';
 import { forEachLimited } from './pool.js';
 import type { EntryOutcome, EntryReport, RunCounts, SyncRunInput, SyncRunReport } from './types.js';
@@ -96,7 +97,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       sync: settings.sync,
       lookbackDays: settings.lookbackDays,
       chunkSize: settings.chunkSize,
-      held: { ...input.settled, ...Object.fromEntries(input.quarantined.map((q) => [q.entryId, q.lastModified])) },
+      held: heldEntries(input.quarantined, input.settled),
       deletionWatermark: input.deletionWatermark,
     },
   ]);

@@ -21,6 +21,7 @@ import { NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { LAST_RUN_OUTCOME, SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 import { failureMessage, isAuthFailure } from './failure-chain.js';
+import { heldEntries } from './held.js';
 import { runWorkflowId } from './ids.js';
 import {
   pauseUpdate,
@@ -203,7 +204,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
         credentialsRef: settings.credentialsRef,
         sync: settings.sync,
         lookbackDays: settings.lookbackDays,
-        held: { ...state.settled, ...Object.fromEntries(state.quarantined.map((q) => [q.entryId, q.lastModified])) },
+        held: heldEntries(state.quarantined, state.settled),
         deletionWatermark: state.deletionWatermark,
       }],
     );
@@ -272,7 +273,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     } catch (err) {
       // The cheap check itself failed (after retries): note it and try again next interval.
       const auth = isAuthFailure(err);
-      recordRun({ runNumber: state.runCount, workflowId: '(check)', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
+      // Run number 0: no run was started; the check before it failed.
+      recordRun({ runNumber: 0, workflowId: '(check)', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
       if (auth) setStatus('auth-failed', failureMessage(err));
     }
     inCycle = false;
