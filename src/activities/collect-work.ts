@@ -6,6 +6,7 @@
  * since), and an entry approved, closed or locked by someone else before we saw it carries no
  * transfer record of ours in its metadata — it needs a transfer too, or its hours are lost.
  */
+import { heartbeat } from '@temporalio/activity';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeStatus } from '../clients/timr/schemas.js';
 import { classifyEntry, typeCategories, type ClassificationContext } from '../domain/entry-classification.js';
@@ -59,7 +60,11 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   // Held ids still held or up for another try; the rest are released.
   const stillConcerned = new Set<string>();
   const statuses: WorkingTimeStatus[] = ['changeable', ...FINISHED_ELSEWHERE];
+  let listed = 0;
   for await (const entry of timr.listWorkingTimes({ statuses, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
+    // A big tenant's window spans many pages: show Temporal we are alive while reading them
+    // (the SDK throttles heartbeats, so one per entry costs nothing).
+    heartbeat({ listed: ++listed });
     // Not editable by the employee and carrying our record of exactly this content: done.
     // (An admin may still change a locked or approved entry: then the record no longer fits.)
     if (entry.status !== 'changeable' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) continue;

@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { Person } from '../clients/personio/schemas.js';
 import type { TimrClient } from '../clients/timr/client.js';
@@ -9,7 +10,10 @@ import { planEntry } from './plan-entry.js';
 
 async function allPersons(personio: PersonioClient): Promise<Person[]> {
   const persons: Person[] = [];
-  for await (const p of personio.listPersons()) persons.push(p);
+  for await (const p of personio.listPersons()) {
+    persons.push(p);
+    heartbeat({ persons: persons.length });
+  }
   return persons;
 }
 

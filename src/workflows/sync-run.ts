@@ -90,6 +90,8 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     if (current && !isSettled(current)) record(entryId, { type: 'failed', reason, retryable });
   };
 
+  // Planning reads the whole window (many pages for a large tenant) and heartbeats per page.
+  const planOptions: ActivityOptions = { ...base, startToCloseTimeout: `${settings.activityTimeoutSeconds * 10}s`, heartbeatTimeout: `${settings.activityTimeoutSeconds}s` };
   const plan = await call('planSyncRun', `${tenantId}: plan run ${input.runNumber}`, [
     {
       ...ref,
@@ -100,7 +102,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       held: heldEntries(input.quarantined, input.settled),
       deletionWatermark: input.deletionWatermark,
     },
-  ]);
+  ], planOptions);
 
   const reports: EntryReport[] = [];
   const quarantined: QuarantinedEntry[] = [...plan.quarantined];

@@ -67,8 +67,11 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   let cyclesThisExecution = 0;
   const cyclesBeforeContinueAsNew = input.continueAsNewAfterCycles ?? 500;
 
+  // Reading a large tenant's window takes many pages: a generous overall limit, while the
+  // heartbeat per page still notices a dead worker within one activity timeout.
   const checkOptions = (): ActivityOptions => ({
-    startToCloseTimeout: `${settings.activityTimeoutSeconds}s`,
+    startToCloseTimeout: `${settings.activityTimeoutSeconds * 10}s`,
+    heartbeatTimeout: `${settings.activityTimeoutSeconds}s`,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
   });
   const { checkForWork } = proxyActivities<SyncActivities>(checkOptions());
