@@ -6,7 +6,7 @@
  * lost is adopted, not duplicated; compensations run in non-cancellable scopes and are
  * recorded once.
  */
-import { CancellationScope, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/index.js';
 import type { EntryRefusal, LockOutcome, PlannedEntry, QuarantinedEntry, SyncMetadata } from '../activities/contracts.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
@@ -68,6 +68,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     ...base,
     startToCloseTimeout: `${settings.activityTimeoutSeconds * batchSize}s`,
     heartbeatTimeout: `${settings.activityTimeoutSeconds}s`,
+    // If the run is cancelled (e.g. from the UI), wait for what the batch really did: its
+    // posts are then recorded and compensated instead of left behind unknown.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   };
   const acts = proxyActivities<Acts>(base);
   const call = <K extends keyof Acts>(name: K, summary: string, args: Parameters<Acts[K]>, options: ActivityOptions = base) =>
