@@ -10,6 +10,11 @@
  *  - reset             before the handler: destroys the socket, nothing is written
  *  - conflict          before the handler: timr's 409 conflict/resource-outdated
  *  - commit-then-drop  after the handler: the write took effect, the client gets a reset or a hang
+ *                      (`committedOnly`: only when the handler answered 2xx, so every drop is a real write)
+ *  - malformed         after the handler, only on a 2xx answer with a body: the write took effect and
+ *                      the status is kept, but the body is cut short (`truncate`) or is not JSON at all
+ *                      (`html`, as a misbehaving proxy sends) — the client cannot read what happened.
+ *                      A 204 has no body to spoil, so the rule does not apply to it.
  *  - concurrent-edit   before the handler (timr): applies `patch` to the addressed entry as an
  *                      employee edit, so the request sees content newer than the client read
  */
@@ -30,7 +35,13 @@ export const FaultRuleInput = z.object({
     z.object({ kind: z.literal('rate-limit'), retryAfterSeconds: z.number().int().nonnegative().nullable().default(1) }),
     z.object({ kind: z.literal('reset') }),
     z.object({ kind: z.literal('conflict') }),
-    z.object({ kind: z.literal('commit-then-drop'), mode: z.enum(['reset', 'timeout']).default('reset'), hangMs: z.number().int().positive().default(30_000) }),
+    z.object({
+      kind: z.literal('commit-then-drop'),
+      mode: z.enum(['reset', 'timeout']).default('reset'),
+      hangMs: z.number().int().positive().default(30_000),
+      committedOnly: z.boolean().default(false),
+    }),
+    z.object({ kind: z.literal('malformed'), mode: z.enum(['truncate', 'html']).default('truncate') }),
     z.object({ kind: z.literal('concurrent-edit'), patch: z.record(z.string(), z.unknown()) }),
   ]),
 });
@@ -39,7 +50,7 @@ export type FaultRule = z.infer<typeof FaultRuleInput> & { id: string; seen: num
 export type Fault = FaultRule['fault'];
 
 /** mulberry32: small, seedable, good enough to make random faults reproducible. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -83,14 +94,17 @@ export class FaultRegistry {
     this.random = prng(seed);
   }
 
-  /** Picks the faults that fire for this request and counts them as used. */
-  take(tenantId: string | undefined, route: string, stage: 'before' | 'after'): Fault[] {
+  /**
+   * Picks the faults that fire for this request and counts them as used. `statusCode` (after
+   * stage) is the handler's answer: rules that need a committed write skip the others uncounted.
+   */
+  take(tenantId: string | undefined, route: string, stage: 'before' | 'after', statusCode?: number): Fault[] {
     const fired: Fault[] = [];
     for (const rule of this.rules) {
-      const isAfter = rule.fault.kind === 'commit-then-drop';
-      if (isAfter !== (stage === 'after')) continue;
+      if (isAfterHandler(rule.fault) !== (stage === 'after')) continue;
       if (rule.tenantId !== '*' && rule.tenantId !== tenantId) continue;
       if (rule.route !== '*' && rule.route !== route) continue;
+      if (stage === 'after' && !appliesToAnswer(rule.fault, statusCode)) continue;
       if (rule.times !== undefined && rule.fired >= rule.times) continue;
       rule.seen++;
       if (rule.seen <= rule.after) continue;
@@ -104,6 +118,24 @@ export class FaultRegistry {
   randomBetween(min: number, max: number): number {
     return min + Math.floor(this.random() * (max - min + 1));
   }
+}
+
+const isAfterHandler = (fault: Fault) => fault.kind === 'commit-then-drop' || fault.kind === 'malformed';
+
+function appliesToAnswer(fault: Fault, statusCode: number | undefined): boolean {
+  const committed = statusCode !== undefined && statusCode >= 200 && statusCode < 300;
+  if (fault.kind === 'malformed') return committed && statusCode !== 204;
+  if (fault.kind === 'commit-then-drop' && fault.committedOnly) return committed;
+  return true;
+}
+
+/** A body the client cannot parse: the first half of the real one, or an HTML error page. */
+function spoilBody(payload: unknown, mode: 'truncate' | 'html'): unknown {
+  if (mode === 'html') return '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>';
+  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+  if (text === undefined) return payload;
+  // Never a complete JSON value: at least the last character is gone.
+  return text.slice(0, Math.max(1, Math.min(text.length - 1, Math.floor(text.length / 2))));
 }
 
 /** "METHOD /pattern" as the fault rules name routes. */
@@ -158,19 +190,22 @@ export function installFaultHooks(app: FastifyInstance, opts: FaultHooksOptions)
           opts.concurrentEdit?.(request, fault.patch);
           break;
         case 'commit-then-drop':
+        case 'malformed':
           break;
       }
     }
   });
 
-  app.addHook('onSend', async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (opts.isControlRoute(request)) return payload;
-    const faults = opts.registry.take(opts.tenantOf(request), routeKey(request), 'after');
+    const faults = opts.registry.take(opts.tenantOf(request), routeKey(request), 'after', reply.statusCode);
     const drop = faults.find((f) => f.kind === 'commit-then-drop');
     if (drop && drop.kind === 'commit-then-drop') {
       if (drop.mode === 'timeout') await sleep(drop.hangMs);
       request.raw.socket.destroy();
+      return payload;
     }
-    return payload;
+    const spoil = faults.find((f) => f.kind === 'malformed');
+    return spoil && spoil.kind === 'malformed' && payload !== null && payload !== undefined ? spoilBody(payload, spoil.mode) : payload;
   });
 }

@@ -165,3 +165,50 @@ describe('commit-then-drop', () => {
     expect(await requestLog('globex')).toEqual([expect.objectContaining({ route: '/v2/auth/token', status: 200 })]);
   });
 });
+
+describe('malformed bodies', () => {
+  const faultsList = async () => (await (await fetch(`${sandbox.baseUrl}/_sandbox/faults`)).json()) as { fault: { kind: string }; fired: number; seen: number }[];
+
+  it('truncate: the period is created and the status is 201, but the body is cut-off JSON', async () => {
+    await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'malformed', mode: 'truncate' } });
+    const res = await postPeriod();
+    expect(res.status).toBe(201);
+    const text = await res.text();
+    expect(text.length).toBeGreaterThan(0);
+    expect(() => JSON.parse(text)).toThrow();
+    expect(text.startsWith('{"id":"')).toBe(true);
+    expect(sandbox.store.periods('acme')).toHaveLength(1);
+    // The next answer is whole again.
+    expect(CreatedResponse.safeParse(await (await postPeriod(acme, body('13:00', '14:00'))).json()).success).toBe(true);
+  });
+
+  it('html: a proxy error page with the write done and the status kept', async () => {
+    await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'malformed', mode: 'html' } });
+    const res = await postPeriod();
+    expect(res.status).toBe(201);
+    expect(await res.text()).toMatch(/^<html>/);
+    expect(sandbox.store.periods('acme')).toHaveLength(1);
+  });
+
+  it('spares refusals and bodiless answers: a 422 keeps its error body, a 204 DELETE is not counted', async () => {
+    const created = CreatedResponse.parse(await (await postPeriod()).json());
+    await addFault({ route: POST_ROUTE, fault: { kind: 'malformed' } });
+    await addFault({ route: 'DELETE /v2/attendance-periods/:id', fault: { kind: 'malformed' } });
+    const refused = await postPeriod();
+    expect(refused.status).toBe(422);
+    expect(ErrorResponse.safeParse(await refused.json()).success).toBe(true);
+    const del = await fetch(`${sandbox.baseUrl}/v2/attendance-periods/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${acme}` } });
+    expect(del.status).toBe(204);
+    expect(sandbox.store.period('acme', created.id)).toBeUndefined();
+    expect((await faultsList()).map((r) => r.fired)).toEqual([0, 0]);
+  });
+
+  it('commit-then-drop with committedOnly drops only answers of writes that took effect', async () => {
+    await postPeriod();
+    await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'commit-then-drop', committedOnly: true } });
+    expect((await postPeriod()).status).toBe(422);
+    await expect(postPeriod(acme, body('13:00', '14:00'))).rejects.toThrow(/fetch failed/);
+    expect(sandbox.store.periods('acme')).toHaveLength(2);
+    expect((await faultsList()).map((r) => [r.seen, r.fired])).toEqual([[1, 1]]);
+  });
+});

@@ -135,6 +135,32 @@ describe('timr sandbox: faults', () => {
     expect(deleted.data.map((d) => d.id)).toEqual([`${A}-wt-2`]);
   });
 
+  it('malformed (truncate): the lock took effect and the status is 200, but the body is not readable JSON', async () => {
+    await addFault(s, { tenantId: A, route: PATCH, times: 1, fault: { kind: 'malformed', mode: 'truncate' } });
+    const res = await s.call('PATCH', `/v1/working-times/${A}-wt-1`, { ...asA(), body: { status: 'locked', metadata: { personio_period_ids: ['p-1'] } } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/json/);
+    const text = await res.text();
+    expect(() => JSON.parse(text)).toThrow();
+    expect(await get(`${A}-wt-1`)).toMatchObject({ status: 'locked', metadata: { personio_period_ids: ['p-1'] } });
+  });
+
+  it('malformed (html): a list page answered with an HTML error page under status 200', async () => {
+    await addFault(s, { tenantId: A, route: LIST, times: 1, fault: { kind: 'malformed', mode: 'html' } });
+    const spoiled = await s.call('GET', '/v1/working-times', asA());
+    expect(spoiled.status).toBe(200);
+    expect(await spoiled.text()).toMatch(/^<html>/);
+    expect((await s.call('GET', '/v1/working-times', asA())).status).toBe(200);
+  });
+
+  it('malformed leaves error answers alone: a 404 keeps its problem body and the rule stays unfired', async () => {
+    await addFault(s, { tenantId: A, route: PATCH, times: 1, fault: { kind: 'malformed' } });
+    const p = await problem(await s.call('PATCH', `/v1/working-times/${A}-nope`, { ...asA(), body: { status: 'locked' } }), 404);
+    expect(p.status).toBe(404);
+    const rules = (await (await fetch(`${s.origin}/_sandbox/faults`)).json()) as { fired: number }[];
+    expect(rules.map((r) => r.fired)).toEqual([0]);
+  });
+
   it('concurrent-edit: an employee edit lands between the client’s read and its lock', async () => {
     const read = await get(`${A}-wt-1`);
     await addFault(s, {
