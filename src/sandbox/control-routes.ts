@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CredentialStore } from './credentials.js';
-import { FaultRuleInput, type FaultRegistry } from './faults.js';
+import { FaultRuleInput, faultsFiredOn, type FaultRegistry } from './faults.js';
 import type { RequestLog } from './request-log.js';
 import { Seed } from './seed.js';
 
@@ -100,6 +100,7 @@ export function installRequestLogging(
   const record = (request: FastifyRequest, status: number, dropped: boolean) => {
     if (logged.has(request)) return;
     logged.add(request);
+    const faults = faultsFiredOn(request);
     log.add({
       at: new Date().toISOString(),
       tenantId: tenantOf(request) ?? null,
@@ -108,6 +109,7 @@ export function installRequestLogging(
       url: request.url,
       status,
       dropped,
+      ...(faults.length > 0 && { faults }),
     });
   };
   app.addHook('onResponse', async (request, reply) => {

@@ -120,6 +120,34 @@ export class FaultRegistry {
   }
 }
 
+/** What fired on each request, for the request log (so a soak can tell which fault hit which write). */
+const firedOn = new WeakMap<FastifyRequest, string[]>();
+
+export function faultsFiredOn(request: FastifyRequest): string[] {
+  return firedOn.get(request) ?? [];
+}
+
+function describeFault(fault: Fault): string {
+  switch (fault.kind) {
+    case 'error':
+      return `error ${fault.status}`;
+    case 'rate-limit':
+      return fault.retryAfterSeconds === null ? 'rate-limit (no Retry-After)' : `rate-limit (Retry-After ${fault.retryAfterSeconds})`;
+    case 'latency':
+      return 'latency';
+    case 'commit-then-drop':
+    case 'malformed':
+      return `${fault.kind} ${fault.mode}`;
+    default:
+      return fault.kind;
+  }
+}
+
+function noteFired(request: FastifyRequest, faults: readonly Fault[]): void {
+  if (faults.length === 0) return;
+  firedOn.set(request, [...faultsFiredOn(request), ...faults.map(describeFault)]);
+}
+
 const isAfterHandler = (fault: Fault) => fault.kind === 'commit-then-drop' || fault.kind === 'malformed';
 
 function appliesToAnswer(fault: Fault, statusCode: number | undefined): boolean {
@@ -165,6 +193,7 @@ export function installFaultHooks(app: FastifyInstance, opts: FaultHooksOptions)
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (opts.isControlRoute(request)) return;
     const faults = opts.registry.take(opts.tenantOf(request), routeKey(request), 'before');
+    noteFired(request, faults);
     for (const fault of faults) {
       switch (fault.kind) {
         case 'latency':
@@ -199,6 +228,7 @@ export function installFaultHooks(app: FastifyInstance, opts: FaultHooksOptions)
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (opts.isControlRoute(request)) return payload;
     const faults = opts.registry.take(opts.tenantOf(request), routeKey(request), 'after', reply.statusCode);
+    noteFired(request, faults);
     const drop = faults.find((f) => f.kind === 'commit-then-drop');
     if (drop && drop.kind === 'commit-then-drop') {
       if (drop.mode === 'timeout') await sleep(drop.hangMs);

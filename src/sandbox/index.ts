@@ -15,6 +15,8 @@ export interface SandboxOptions {
   seed?: Seed;
   /** Seed of the fault PRNG, so random faults repeat between runs. */
   faultSeed?: number;
+  /** Requests each server's log keeps (default 10,000). */
+  requestLogCapacity?: number;
 }
 
 export interface SandboxEndpoints {
@@ -42,8 +44,8 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   // Loopback only: the control API is unauthenticated by design.
   const host = opts.host ?? '127.0.0.1';
-  const timr = createTimrSandbox({ faultSeed: opts.faultSeed });
-  const personio = createPersonioSandbox({ faultSeed: opts.faultSeed });
+  const timr = createTimrSandbox({ faultSeed: opts.faultSeed, requestLogCapacity: opts.requestLogCapacity });
+  const personio = createPersonioSandbox({ faultSeed: opts.faultSeed, requestLogCapacity: opts.requestLogCapacity });
   const timrUrl = await listen(timr.app, host, opts.timrPort ?? 0);
   let personioUrl: string;
   try {

@@ -11,6 +11,8 @@ export interface LoggedRequest {
   status: number;
   /** True when the server destroyed the connection instead of answering (reset fault). */
   dropped: boolean;
+  /** Injected faults that fired on this request (e.g. "commit-then-drop reset", "error 503"). */
+  faults?: string[];
 }
 
 export class RequestLog {

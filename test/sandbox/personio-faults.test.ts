@@ -156,6 +156,17 @@ describe('commit-then-drop', () => {
     expect(dropped.sort()).toEqual(['GET /v2/persons 0', 'POST /v2/attendance-periods 201']);
   });
 
+  it('the request log names the faults that fired on each request', async () => {
+    await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'error', status: 503 } });
+    // The 503 answer is no committed write, so the malformed rule waits for the next request.
+    await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'malformed', mode: 'html' } });
+    expect((await postPeriod()).status).toBe(503);
+    expect((await postPeriod()).status).toBe(201);
+    expect((await postPeriod(acme, body('13:00', '14:00'))).status).toBe(201);
+    const posts = (await requestLog('acme')).filter((r) => r.method === 'POST' && r.route === '/v2/attendance-periods');
+    expect(posts.map((r) => r.faults ?? [])).toEqual([['error 503'], ['malformed html'], []]);
+  });
+
   it('the request log records the tenant and route of faulted requests', async () => {
     await addFault({ route: POST_ROUTE, times: 1, fault: { kind: 'error', status: 502 } });
     expect((await postPeriod()).status).toBe(502);

@@ -26,6 +26,8 @@ export interface PersonioSandboxOptions {
   /** Clock for token expiry, timestamps and rate-limit windows. */
   now?: () => Date;
   settings?: Partial<PersonioSettings>;
+  /** Requests the log keeps (oldest dropped first); a long soak wants more than the default. */
+  requestLogCapacity?: number;
 }
 
 export interface PersonioSandbox {
@@ -48,7 +50,7 @@ export function createPersonioSandbox(opts: PersonioSandboxOptions = {}): Person
   const store = new PersonioStore(now);
   const faults = new FaultRegistry(opts.faultSeed);
   const credentials = new CredentialStore(opts.tokenTtlSeconds ?? 86_400, now);
-  const requests = new RequestLog();
+  const requests = new RequestLog(opts.requestLogCapacity);
   const limiter = new FixedWindowLimiter(now);
 
   const app = Fastify({ logger: false });

@@ -30,6 +30,8 @@ export interface TimrSandboxOptions {
   tokenTtlSeconds?: number;
   /** Injected clock for token expiry and audit timestamps. */
   now?: () => Date;
+  /** Requests the log keeps (oldest dropped first); a long soak wants more than the default. */
+  requestLogCapacity?: number;
 }
 
 export interface TimrSandbox {
@@ -46,7 +48,7 @@ export function createTimrSandbox(opts: TimrSandboxOptions = {}): TimrSandbox {
   const store = new TimrStore(clock);
   const faults = new FaultRegistry(opts.faultSeed);
   const credentials = new CredentialStore(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, now);
-  const requests = new RequestLog();
+  const requests = new RequestLog(opts.requestLogCapacity);
   const sendProblem = problemSender(now);
   const tenantOf = (request: FastifyRequest) => requestTenant(credentials, request);
 
