@@ -13,7 +13,7 @@ import { startEmbeddedStack } from '../devstack/embedded-stack.js';
 import { PROJECT_ROOT } from '../devstack/temporal-cli.js';
 import { generateDemoData } from '../sandbox/demo-data/index.js';
 import { SandboxControl } from '../sandbox/index.js';
-import { auditSync } from '../sandbox/sync-audit.js';
+import { auditClean, auditSync, auditTenantFromStatus } from '../sandbox/sync-audit.js';
 import type { TenantStatusView } from '../workflows/types.js';
 
 const { values } = parseArgs({
@@ -61,11 +61,7 @@ try {
 
   const control = new SandboxControl(stack.sandbox);
   const [timr, personio] = await Promise.all([control.state('timr'), control.state('personio')]);
-  const audit = auditSync(
-    timr,
-    personio,
-    [...views.values()].map((v) => ({ tenantId: v.tenantId, sync: v.settings.sync, quarantined: v.quarantined.length })),
-  );
+  const audit = auditSync(timr, personio, [...views.values()].map((v) => auditTenantFromStatus(v)));
   const result = { ...audit, seconds: Math.round((Date.now() - started) / 100) / 10 };
 
   // History size of every run, so the "≤ 10 events per entry" target is visible.
@@ -80,7 +76,8 @@ try {
   if (longest.workflowId) {
     log(`longest run ${longest.workflowId}: ${longest.events} history events for ${longest.entries} transferred entries (${(longest.events / Math.max(1, longest.entries)).toFixed(1)} per entry)`);
   }
-  const ok = audit.duplicatePeriods === 0 && audit.transferredButUnlocked === 0 && audit.orphanPeriods === 0 && audit.entriesTransferred + audit.quarantined === audit.entriesEligible;
+  // Clean (nothing lost, duplicated, orphaned, stale, double-claimed) and nothing left waiting.
+  const ok = auditClean(audit) && audit.waiting === 0;
   if (!ok) exitCode = 1;
   if (values.json) {
     console.log(JSON.stringify(result));

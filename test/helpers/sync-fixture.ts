@@ -17,7 +17,7 @@ import { startTenant, tenantStatus } from '../../src/control/tenants.js';
 import type { TenantSettingsInput } from '../../src/domain/tenant-settings.js';
 import { SandboxControl, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import type { Seed } from '../../src/sandbox/seed.js';
-import { auditSync, type SyncAudit } from '../../src/sandbox/sync-audit.js';
+import { auditSync, auditTenantFromStatus, type AuditTenant, type SyncAudit } from '../../src/sandbox/sync-audit.js';
 import { FileSecretStore } from '../../src/secrets/index.js';
 import type { TenantStatusView } from '../../src/workflows/types.js';
 import { connectTestEnv, createTestWorker, uniqueTaskQueue } from './temporal.js';
@@ -115,11 +115,9 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
       fixture.waitForStatus(tenantId, (s) => s.cycles >= cycles && s.runInFlight === null, timeoutMs, `${cycles} cycle(s)`),
     async audit(tenantIds = seed.tenants.map((t) => t.id)) {
       const [timr, personio] = await Promise.all([control.state('timr'), control.state('personio')]);
-      const tenants = [];
-      for (const tenantId of tenantIds) {
-        const s = await tenantStatus(env.client, tenantId);
-        tenants.push({ tenantId, sync: s.settings.sync, quarantined: s.quarantined.length });
-      }
+      const tenants: AuditTenant[] = [];
+      // Zone, Zeitausgleich setting, quarantine and look-back window as the tenant workflow has them.
+      for (const tenantId of tenantIds) tenants.push(auditTenantFromStatus(await tenantStatus(env.client, tenantId)));
       return auditSync(timr, personio, tenants);
     },
     async restartWorker() {
@@ -140,13 +138,20 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
 }
 
 /**
- * The payroll invariants, read back from both sandboxes: no duplicate period, nothing
- * transferred but left unlocked, no Personio period without a locked entry — and, unless
- * `complete: false` (mid-run checks), every eligible entry transferred or quarantined.
+ * The payroll invariants, read back from both sandboxes by the independent audit: nothing lost,
+ * duplicated, orphaned, stale or claimed twice — and, unless `complete: false` (mid-run checks),
+ * nothing waiting: every eligible entry transferred with timr's hours, or quarantined.
  */
 export async function expectSyncInvariants(fx: SyncFixture, tenantId: string, opts: { complete?: boolean } = {}): Promise<SyncAudit> {
   const audit = await fx.audit([tenantId]);
-  expect(audit, `audit of ${tenantId}`).toMatchObject({ duplicatePeriods: 0, transferredButUnlocked: 0, orphanPeriods: 0 });
-  if (opts.complete !== false) expect(audit.entriesTransferred + audit.quarantined, `audit of ${tenantId}`).toBe(audit.entriesEligible);
+  const { lost, duplicated, orphaned, stale, doubleClaimed, samples } = audit;
+  expect({ lost, duplicated, orphaned, stale, doubleClaimed }, `audit of ${tenantId}; samples ${JSON.stringify(samples)}`).toEqual({
+    lost: 0,
+    duplicated: 0,
+    orphaned: 0,
+    stale: 0,
+    doubleClaimed: 0,
+  });
+  if (opts.complete !== false) expect(audit.waiting, `audit of ${tenantId}: waiting entries; samples ${JSON.stringify(samples)}`).toBe(0);
   return audit;
 }

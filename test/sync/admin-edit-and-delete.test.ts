@@ -225,7 +225,7 @@ describe('tenant sync: admin edits, unlocks, retypes and deletes in timr', () =>
     expect(status.quarantined.find((q) => q.entryId === target.id)).toBeUndefined();
     expect(summary.counts?.updated).toBeGreaterThanOrEqual(1);
     const audit = await fx.audit([tenantId]);
-    expect(audit).toMatchObject({ duplicatePeriods: 0, transferredButUnlocked: 0, orphanPeriods: 0 });
+    expect(audit).toMatchObject({ lost: 0, duplicated: 0, orphaned: 0, stale: 0, doubleClaimed: 0 });
     expect(audit.entriesTransferred + audit.quarantined).toBe(audit.entriesEligible);
 
     // The next cycle does not withdraw it again: no Personio write, no run at all.

@@ -54,7 +54,7 @@ describe('transient vendor faults', () => {
     expect(run.counts?.transferred).toBe(0);
     const during = await fx.audit([tenantId]);
     expect(during.entriesTransferred).toBe(0);
-    expect(during.periodsCreated).toBe(0);
+    expect(during.periodsInPersonio).toBe(0);
 
     await fetch(`${fx.sandbox.personioControlUrl}/faults/${outage.id}`, { method: 'DELETE' });
     const { syncTenantNow } = await import('../../src/control/tenants.js');

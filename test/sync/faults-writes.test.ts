@@ -39,8 +39,8 @@ describe('exactly-once under write faults', () => {
     const audit = await expectSyncInvariants(fx, tenantId, { complete: false });
     expect(audit.entriesTransferred + audit.quarantined).toBe(audit.entriesEligible);
     // The dropped writes took effect: their periods exist once each, owned by locked entries
-    // (orphanPeriods == 0 above), and no create was repeated for them.
-    expect(posts.filter((r) => !r.dropped && r.status === 201).length + dropped.length).toBe(audit.periodsCreated);
+    // (orphaned == 0 above), and no create was repeated for them.
+    expect(posts.filter((r) => !r.dropped && r.status === 201).length + dropped.length).toBe(audit.periodsInPersonio);
   });
 
   it('409 conflict on lock: periods compensated, entry transferred on the next cycle', async () => {

@@ -30,7 +30,7 @@ describe('a run cancelled from the UI', () => {
     expect(['failed', 'partial']).toContain(after.recentRuns[0]?.outcome);
     // The run waited for what its batches really did and took back every post it could not lock.
     const mid = await expectSyncInvariants(fx, tenantId, { complete: false });
-    expect(mid.periodsCreated).toBe(0);
+    expect(mid.periodsInPersonio).toBe(0);
     expect(after.recentRuns[0]?.counts?.compensations).toBeGreaterThan(0);
 
     await fx.control.clearFaults('personio');

@@ -111,9 +111,9 @@ describe('tenant sync: what arrives in Personio is what the transform rules say'
       expect(person.email?.trim().toLowerCase()).toBe(entry.user.email?.trim().toLowerCase());
     }
     const audit = await fx.audit([tenantId]);
-    expect(audit).toMatchObject({ duplicatePeriods: 0, transferredButUnlocked: 0, orphanPeriods: 0 });
+    expect(audit).toMatchObject({ lost: 0, duplicated: 0, orphaned: 0, stale: 0, doubleClaimed: 0 });
     expect(audit.entriesTransferred + audit.quarantined).toBe(audit.entriesEligible);
-    expect(audit.periodsCreated).toBe(locked.reduce((n, e) => n + syncMetadataOf(e)!.periodIds.length, 0));
+    expect(audit.periodsInPersonio).toBe(locked.reduce((n, e) => n + syncMetadataOf(e)!.periodIds.length, 0));
   });
 
   it('books Zeitausgleich (by the minute and by the day) as one zero-length WORK period on its day and nothing else', () => {
@@ -270,6 +270,6 @@ describe('tenant sync: what arrives in Personio is what the transform rules say'
     }
     expect(positionedTiling(timr.workingTimes.find((e) => e.id === paused.id)!).filter((p) => p.type === 'BREAK')).toHaveLength(2);
     const audit = await fx.audit([tenantId]);
-    expect(audit).toMatchObject({ duplicatePeriods: 0, transferredButUnlocked: 0, orphanPeriods: 0 });
+    expect(audit).toMatchObject({ lost: 0, duplicated: 0, orphaned: 0, stale: 0, doubleClaimed: 0 });
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * The audit's own reading of the two sandboxes' control state (`GET /_sandbox/state`): only the
+ * members it judges, everything else passed through. Deliberately not the product's wire
+ * schemas or its metadata reader — an oracle that parsed with the code it checks would share
+ * that code's mistakes.
+ */
+import { z } from 'zod';
+
+/** Where the product writes its transfer record in a timr entry's `metadata`. */
+export const TRANSFER_RECORD_KEY = 'personioSync';
+
+export const TransferRecord = z.object({
+  periodIds: z.array(z.string()),
+  personId: z.string(),
+  fingerprint: z.string(),
+  run: z.string(),
+});
+export type TransferRecord = z.infer<typeof TransferRecord>;
+
+const Metadata = z.record(z.string(), z.unknown()).nullable().optional();
+
+export const RawEntry = z.looseObject({
+  id: z.string(),
+  start: z.string(),
+  end: z.string().nullable(),
+  break_time_total_minutes: z.number().optional(),
+  duration: z.looseObject({ type: z.string(), minutes: z.number() }).nullable().optional(),
+  user: z.looseObject({ id: z.string() }),
+  working_time_type: z.looseObject({ id: z.string(), name: z.string(), external_id: z.string().nullable().optional() }),
+  status: z.string(),
+  metadata: Metadata,
+});
+export type RawEntry = z.infer<typeof RawEntry>;
+
+export const RawType = z.looseObject({ id: z.string(), name: z.string(), external_id: z.string().nullable().optional(), category: z.string() });
+export type RawType = z.infer<typeof RawType>;
+
+export const RawDeleted = z.looseObject({ id: z.string(), metadata: Metadata });
+export type RawDeleted = z.infer<typeof RawDeleted>;
+
+export const RawTimrState = z.record(
+  z.string(),
+  z.looseObject({ workingTimes: z.array(RawEntry), workingTimeTypes: z.array(RawType), deleted: z.array(RawDeleted).default([]) }),
+);
+export type RawTimrState = z.infer<typeof RawTimrState>;
+
+export const RawPeriod = z.looseObject({
+  id: z.string(),
+  person: z.looseObject({ id: z.string() }),
+  type: z.string(),
+  start: z.looseObject({ date_time: z.string() }),
+  end: z.looseObject({ date_time: z.string() }).nullable().optional(),
+  comment: z.string().nullable().optional(),
+});
+export type RawPeriod = z.infer<typeof RawPeriod>;
+
+export const RawPersonioState = z.object({
+  tenants: z.record(z.string(), z.looseObject({ persons: z.array(z.looseObject({ id: z.string() })).default([]), attendancePeriods: z.array(RawPeriod) })),
+});
+export type RawPersonioState = z.infer<typeof RawPersonioState>;
+
+/** Our transfer record in an entry's (or a deletion row's) metadata; undefined when absent or malformed. */
+export function transferRecordOf(holder: { metadata?: Record<string, unknown> | null }): TransferRecord | undefined {
+  const parsed = TransferRecord.safeParse(holder.metadata?.[TRANSFER_RECORD_KEY]);
+  return parsed.success ? parsed.data : undefined;
+}
