@@ -51,6 +51,14 @@ export class SandboxControl {
     return call<FaultRule[]>('GET', `${this.base(vendor)}/faults`);
   }
 
+  /** Removes one rule; false when it was gone already. */
+  async removeFault(vendor: Vendor, id: string): Promise<boolean> {
+    const res = await fetch(`${this.base(vendor)}/faults/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    if (res.status === 404) return false;
+    if (!res.ok) throw new Error(`sandbox control DELETE faults/${id} → ${res.status}: ${(await res.text()).slice(0, 500)}`);
+    return true;
+  }
+
   async clearFaults(vendor?: Vendor): Promise<void> {
     const vendors: Vendor[] = vendor ? [vendor] : ['timr', 'personio'];
     await Promise.all(vendors.map((v) => call('DELETE', `${this.base(v)}/faults`)));

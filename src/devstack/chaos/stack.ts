@@ -1,0 +1,166 @@
+/**
+ * What the soak runs on: a real Temporal dev server on a SQLite file of its own (restartable on
+ * the same port and file), the sandbox timr + Personio in this process, tenant credentials in a
+ * 0600 file store, payload encryption, and the worker as a separate process. Everything is
+ * stopped by `stop()`, which is safe to call twice and from a signal handler.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { AesGcmPayloadCodec, ensureCodecKeyFile, loadCodecKeyFile } from '../../codec/index.js';
+import { startSandbox, SandboxControl, type RunningSandbox } from '../../sandbox/index.js';
+import type { Seed } from '../../sandbox/seed.js';
+import { FileSecretStore } from '../../secrets/index.js';
+import { WORKFLOWS_PATH } from '../../worker.js';
+import { startDevServer, type DevServer } from '../dev-server.js';
+import { freePort } from '../free-port.js';
+import { WorkerSupervisor } from './worker-supervisor.js';
+
+export interface ChaosStackOptions {
+  seed: Seed;
+  /** Everything of this soak: db file, logs, secrets, codec keys, bundle, results. */
+  runDir: string;
+  faultSeed: number;
+  httpTimeoutMs: number;
+  log: (msg: string) => void;
+}
+
+type DataConverter = { payloadCodecs: AesGcmPayloadCodec[] };
+
+export class ChaosStack {
+  devServerRestarts = 0;
+  private stopping: Promise<void> | undefined;
+  private connection: Connection | undefined;
+  private currentClient: Client | undefined;
+
+  private constructor(
+    private readonly opts: ChaosStackOptions,
+    private devServer: DevServer | undefined,
+    readonly port: number,
+    readonly dbFile: string,
+    readonly sandbox: RunningSandbox,
+    readonly control: SandboxControl,
+    readonly secrets: FileSecretStore,
+    readonly workers: WorkerSupervisor,
+    private readonly dataConverter: DataConverter,
+  ) {}
+
+  /** The parent's client; replaced after a dev-server restart, so always read it from here. */
+  get client(): Client {
+    if (!this.currentClient) throw new Error('the soak has no Temporal client (dev server down)');
+    return this.currentClient;
+  }
+
+  get namespace(): string {
+    return this.devServer?.namespace ?? 'default';
+  }
+
+  static async start(opts: ChaosStackOptions): Promise<ChaosStack> {
+    const { log, runDir } = opts;
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    const cleanup: (() => Promise<unknown>)[] = [];
+    try {
+      const keyFile = path.join(runDir, 'codec', 'codec-keys.json');
+      await ensureCodecKeyFile(keyFile);
+      const dataConverter = { payloadCodecs: [new AesGcmPayloadCodec(await loadCodecKeyFile(keyFile))] };
+
+      const port = await freePort();
+      const dbFile = path.join(runDir, 'temporal.db');
+      log('bundling workflows and starting the Temporal dev server…');
+      const [devServer, bundle] = await Promise.all([
+        startDevServer({ ui: false, port, dbFilename: dbFile, logFile: path.join(runDir, 'temporal-dev-server.log'), log }),
+        bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+      ]);
+      cleanup.push(() => devServer.stop());
+      const bundlePath = path.join(runDir, 'workflow-bundle.js');
+      writeFileSync(bundlePath, bundle.code);
+
+      const sandbox = await startSandbox({ seed: opts.seed, faultSeed: opts.faultSeed, requestLogCapacity: 1_000_000 });
+      cleanup.push(() => sandbox.stop());
+
+      const secretsDir = path.join(runDir, 'secrets');
+      const secrets = new FileSecretStore(secretsDir);
+      for (const t of opts.seed.tenants) {
+        await secrets.put(t.id, {
+          timr: { clientId: t.timr.clientId, clientSecret: t.timr.clientSecret },
+          personio: { clientId: t.personio.clientId, clientSecret: t.personio.clientSecret },
+        });
+      }
+
+      const workers = new WorkerSupervisor({
+        env: {
+          TEMPORAL_ADDRESS: devServer.address,
+          TEMPORAL_NAMESPACE: devServer.namespace,
+          WORKFLOW_BUNDLE_PATH: bundlePath,
+          TIMR_BASE_URL: sandbox.timrBaseUrl,
+          TIMR_TOKEN_URL: sandbox.timrTokenUrl,
+          PERSONIO_BASE_URL: sandbox.personioBaseUrl,
+          TIMR_SYNC_SECRET_STORE: 'file',
+          TIMR_SYNC_SECRETS_DIR: secretsDir,
+          TIMR_SYNC_CODEC_KEYS_FILE: keyFile,
+          CHAOS_HTTP_TIMEOUT_MS: String(opts.httpTimeoutMs),
+        },
+        logDir: runDir,
+        log,
+      });
+      cleanup.push(() => workers.stop());
+
+      const stack = new ChaosStack(opts, devServer, port, dbFile, sandbox, new SandboxControl(sandbox), secrets, workers, dataConverter);
+      await stack.connect();
+      return stack;
+    } catch (err) {
+      for (const c of cleanup.reverse()) await c().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const address = this.devServer?.address;
+    if (!address) throw new Error('dev server is down');
+    const connection = await Connection.connect({ address });
+    this.connection = connection;
+    this.currentClient = new Client({ connection, namespace: this.namespace, dataConverter: this.dataConverter });
+  }
+
+  private async disconnect(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.currentClient = undefined;
+    await connection?.close().catch(() => undefined);
+  }
+
+  /**
+   * Stops the dev server (SIGTERM, SIGKILL after the grace time) and starts it again on the same
+   * port and SQLite file. The worker goes down with it and a fresh one is started once the
+   * server is back; the parent's client is recreated.
+   */
+  async restartDevServer(): Promise<{ downSeconds: number }> {
+    const t0 = Date.now();
+    await this.workers.kill();
+    await this.disconnect();
+    await this.devServer?.stop();
+    this.devServer = undefined;
+    this.devServer = await startDevServer({
+      ui: false,
+      port: this.port,
+      dbFilename: this.dbFile,
+      logFile: path.join(this.opts.runDir, 'temporal-dev-server.log'),
+      log: this.opts.log,
+    });
+    await this.connect();
+    this.devServerRestarts++;
+    await this.workers.start();
+    return { downSeconds: (Date.now() - t0) / 1000 };
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.workers.stop().catch(() => undefined);
+      await this.disconnect();
+      await this.devServer?.stop().catch(() => undefined);
+      await this.sandbox.stop().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+}
