@@ -38,6 +38,35 @@ export interface CollectedWork {
   releasedQuarantine: string[];
   deletions: PlannedDeletion[];
   deletionWatermark: string | null;
+  /** Period ids other live entries of the same employee around this entry's date have recorded. */
+  notOursFor(entry: WorkingTime): string[];
+}
+
+/** A live timr entry's place in time and what it owns, for overlap and ownership checks. */
+interface Claim {
+  entryId: string;
+  startMs: number;
+  endMs: number;
+  /** Transferred and unchanged: it keeps its periods, a newcomer that overlaps it waits. */
+  done: boolean;
+  periodIds: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** The earlier of two overlapping entries keeps the time: transferred first, then by start, then id. */
+function precedes(a: Claim, b: Claim): boolean {
+  if (a.done !== b.done) return a.done;
+  if (a.startMs !== b.startMs) return a.startMs < b.startMs;
+  return a.entryId < b.entryId;
+}
+
+function overlapReason(other: Claim, zone: string): string {
+  const fmt = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16);
+  return (
+    `overlaps timr entry ${other.entryId} (${fmt(other.startMs)}–${fmt(other.endMs).slice(11)}) of the same employee; ` +
+    'Personio holds one attendance per time, so only the earlier entry is transferred. Delete or correct one of the two in timr'
+  );
 }
 
 /** Statuses in which an entry can no longer be edited by its employee. */
@@ -60,6 +89,16 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   // Held ids still held or up for another try; the rest are released.
   const stillConcerned = new Set<string>();
   const statuses: WorkingTimeStatus[] = ['changeable', ...FINISHED_ELSEWHERE];
+  const claims = new Map<string, Claim[]>();
+  const claimOf = (entry: WorkingTime, done: boolean, takesTime = true) => {
+    const startMs = Date.parse(entry.start);
+    // Not an attendance (any more): it still owns its recorded periods, but no time.
+    const endMs = entry.end === null || !takesTime ? startMs : Date.parse(entry.end);
+    if (Number.isNaN(startMs) || Number.isNaN(endMs)) return;
+    const list = claims.get(entry.user.id) ?? [];
+    list.push({ entryId: entry.id, startMs, endMs, done, periodIds: readSyncMetadata(entry.metadata)?.periodIds ?? [] });
+    claims.set(entry.user.id, list);
+  };
   let listed = 0;
   for await (const entry of timr.listWorkingTimes({ statuses, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
     // A big tenant's window spans many pages: show Temporal we are alive while reading them
@@ -67,13 +106,17 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     heartbeat({ listed: ++listed });
     // Not editable by the employee and carrying our record of exactly this content: done.
     // (An admin may still change a locked or approved entry: then the record no longer fits.)
-    if (entry.status !== 'changeable' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) continue;
+    if (entry.status !== 'changeable' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) {
+      claimOf(entry, true);
+      continue;
+    }
+    const c = classifyEntry(entry, ctx);
+    claimOf(entry, false, c.kind !== 'skip');
     if (input.held[entry.id] === entry.last_modified) {
       skipped.held = (skipped.held ?? 0) + 1;
       stillConcerned.add(entry.id);
       continue;
     }
-    const c = classifyEntry(entry, ctx);
     if (c.kind !== 'skip') stillConcerned.add(entry.id);
     if (c.kind === 'skip' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
     else if (c.kind === 'skip') skipped[c.code] = (skipped[c.code] ?? 0) + 1;
@@ -90,5 +133,25 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     if (record && record.periodIds.length) deletions.push({ entryId: deleted.id, periodIds: record.periodIds, lastModified: deleted.last_modified });
   }
   const releasedQuarantine = Object.keys(input.held).filter((id) => !stillConcerned.has(id));
-  return { ctx, eligible, withdrawn, invalid, skipped, releasedQuarantine, deletions, deletionWatermark };
+
+  // Two live entries of one employee over the same time: the later one waits, naming the other
+  // (otherwise both would claim one Personio period, or one would adopt part of the other's).
+  const overlapping = (entry: WorkingTime): Claim | undefined => {
+    const mine = claims.get(entry.user.id)?.find((c) => c.entryId === entry.id);
+    if (!mine || mine.endMs <= mine.startMs) return undefined;
+    return claims
+      .get(entry.user.id)!
+      .find((o) => o.entryId !== entry.id && o.endMs > o.startMs && o.startMs < mine.endMs && mine.startMs < o.endMs && precedes(o, mine));
+  };
+  const stillEligible: WorkingTime[] = [];
+  for (const entry of eligible) {
+    const other = overlapping(entry);
+    if (other) invalid.push({ entry, reason: overlapReason(other, config.timezone) });
+    else stillEligible.push(entry);
+  }
+  const notOursFor = (entry: WorkingTime): string[] => {
+    const startMs = Date.parse(entry.start);
+    return (claims.get(entry.user.id) ?? []).filter((c) => c.entryId !== entry.id && Math.abs(c.startMs - startMs) <= 2 * DAY_MS).flatMap((c) => c.periodIds);
+  };
+  return { ctx, eligible: stillEligible, withdrawn, invalid, skipped, releasedQuarantine, deletions, deletionWatermark, notOursFor };
 }

@@ -29,6 +29,13 @@ export type EntryLabel = z.infer<typeof EntryLabel>;
 
 export const PlannedEntry = EntryLabel.extend({
   personId: z.string(),
+  /** timr user id: reconcile lists this employee's entries to learn who owns which period. */
+  userId: z.string(),
+  /**
+   * Personio period ids recorded by other live timr entries of this employee around this date:
+   * never adopted by this entry, whatever their content.
+   */
+  notOurs: z.array(z.string()).default([]),
   periods: z.array(PlannedPeriod),
   fingerprint: z.string(),
   lastModified: z.string(),
@@ -39,6 +46,26 @@ export const PlannedEntry = EntryLabel.extend({
   warnings: z.array(z.string()),
 });
 export type PlannedEntry = z.infer<typeof PlannedEntry>;
+
+/**
+ * A write whose outcome is unknown (its answer was lost, or the run could not learn it): the
+ * periods we asked Personio to create for an entry and the ids we know exist. Kept in durable
+ * workflow state — across runs, auth failures and continue-as-new — until a reconcile step has
+ * read the vendors' state and resolved it. No other write for that person happens before.
+ */
+export const UnresolvedWrite = z.object({
+  entryId: z.string(),
+  userId: z.string(),
+  personId: z.string(),
+  /** What we asked to create (content to recognise a create whose answer was lost). */
+  periods: z.array(PlannedPeriod),
+  /** Ids known to have been created (or adopted) and not known to be removed. */
+  periodIds: z.array(z.string()),
+  /** The run that left it unknown, and why — for support. */
+  run: z.string(),
+  reason: z.string(),
+});
+export type UnresolvedWrite = z.infer<typeof UnresolvedWrite>;
 
 export const QuarantinedEntry = EntryLabel.extend({
   reason: z.string(),
@@ -117,6 +144,8 @@ export const PostItem = z.object({
   removeFirst: z.array(z.string()).default([]),
   /** Reconcile before writing even on the first attempt (something may exist already). */
   reconcile: z.boolean().default(false),
+  /** Period ids other entries own: never adopted (see PlannedEntry.notOurs). */
+  notOurs: z.array(z.string()).default([]),
 });
 export type PostItem = z.input<typeof PostItem>;
 
@@ -133,7 +162,11 @@ export const PostedEntry = z.object({
 });
 export type PostedEntry = z.infer<typeof PostedEntry>;
 
-export const PostBatchResult = z.object({ results: z.array(z.discriminatedUnion('ok', [PostedEntry, EntryRefusal])) });
+/** Refused part-way: the periods created before the refusal exist and must be compensated. */
+export const PostRefusal = EntryRefusal.extend({ periodIds: z.array(z.string()).default([]) });
+export type PostRefusal = z.infer<typeof PostRefusal>;
+
+export const PostBatchResult = z.object({ results: z.array(z.discriminatedUnion('ok', [PostedEntry, PostRefusal])) });
 export type PostBatchResult = z.infer<typeof PostBatchResult>;
 
 export const RemoveInput = TenantRef.extend({
@@ -171,3 +204,25 @@ export type LockOutcome = z.infer<typeof LockOutcome>;
 
 export const LockBatchResult = z.object({ results: z.array(LockOutcome) });
 export type LockBatchResult = z.infer<typeof LockBatchResult>;
+
+/** Reads entries back after a lock whose outcome is unknown: which carry our record? */
+export const InspectLocksInput = TenantRef.extend({ entries: z.array(z.object({ entryId: z.string(), periodIds: z.array(z.string()) })) });
+export type InspectLocksInput = z.infer<typeof InspectLocksInput>;
+export const InspectLocksResult = z.object({
+  /** Entry ids locked (or approved/closed) in timr with our record of exactly these period ids. */
+  locked: z.array(z.string()),
+});
+export type InspectLocksResult = z.infer<typeof InspectLocksResult>;
+
+export const ResolveWritesInput = TenantRef.extend({ writes: z.array(UnresolvedWrite) });
+export type ResolveWritesInput = z.infer<typeof ResolveWritesInput>;
+export const WriteResolution = z.object({
+  entryId: z.string(),
+  /** `owned`: timr records these periods for the entry (the lock happened); `removed`: leftovers deleted. */
+  resolution: z.enum(['owned', 'removed']),
+  removed: z.number().int(),
+  kept: z.number().int(),
+});
+export type WriteResolution = z.infer<typeof WriteResolution>;
+export const ResolveWritesResult = z.object({ resolved: z.array(WriteResolution) });
+export type ResolveWritesResult = z.infer<typeof ResolveWritesResult>;

@@ -3,10 +3,11 @@
  * workflows import only the type (`SyncActivities`).
  */
 import { Context } from '@temporalio/activity';
-import { PlanInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type TenantRef } from './contracts.js';
+import { PlanInput, type InspectLocksInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type ResolveWritesInput, type TenantRef } from './contracts.js';
 import type { ActivityDeps } from './deps.js';
 import { reportWorkerHealth } from './health-check.js';
-import { lockBatch } from './lock-entry.js';
+import { inspectLocks, lockBatch } from './lock-entry.js';
+import { resolveWrites } from './resolve-writes.js';
 import { checkTenantWork, planRun } from './plan-sync-run.js';
 import { postBatch } from './post-periods.js';
 import { removeEntryPeriods } from './remove-periods.js';
@@ -35,6 +36,16 @@ export function createActivities(deps: ActivityDeps) {
 
     async lockEntries(input: LockBatchInput) {
       return withTenant(deps, input, ({ timr }, secrets) => lockBatch(timr, input, secrets));
+    },
+
+    /** Read-only: after a lock batch failed for good, which entries does timr hold locked with our record? */
+    async inspectLocks(input: InspectLocksInput) {
+      return withTenant(deps, input, ({ timr }) => inspectLocks(timr, input));
+    },
+
+    /** Writes of earlier runs whose outcome is unknown: read both vendors, delete leftovers nobody owns. */
+    async resolveWrites(input: ResolveWritesInput) {
+      return withTenant(deps, input, ({ timr, personio }) => resolveWrites(timr, personio, input));
     },
   };
 }

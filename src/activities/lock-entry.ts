@@ -6,22 +6,57 @@
  * its status (locking would undo the approval): it only gets our transfer record.
  */
 import { heartbeat } from '@temporalio/activity';
+import { NotFoundError } from '../clients/errors.js';
 import type { TimrClient } from '../clients/timr/client.js';
-import type { WorkingTimeType } from '../clients/timr/schemas.js';
+import type { WorkingTime, WorkingTimeType } from '../clients/timr/schemas.js';
 import { typeCategories } from '../domain/entry-classification.js';
 import { entryFingerprint } from '../domain/entry-fingerprint.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import type { TenantSecrets } from '../secrets/index.js';
-import type { LockBatchInput, LockBatchResult, LockOutcome, SyncMetadata } from './contracts.js';
+import type { InspectLocksInput, InspectLocksResult, LockBatchInput, LockBatchResult, LockOutcome, SyncMetadata } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
 import { retryEntry } from './entry-retry.js';
 import { planEntry } from './plan-entry.js';
-import { withSyncMetadata } from './sync-metadata.js';
+import { readSyncMetadata, withSyncMetadata } from './sync-metadata.js';
+
+/** timr holds the entry finished with our record of exactly these periods: the lock happened. */
+export function carriesOurLock(entry: WorkingTime, periodIds: readonly string[]): boolean {
+  const record = readSyncMetadata(entry.metadata);
+  return entry.status !== 'changeable' && record !== undefined && sameIds(record.periodIds, periodIds);
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
+}
+
+/**
+ * The PATCH answer may be lost or unreadable although timr applied it, and a retry of an applied
+ * PATCH may then meet a 409. Never conclude "not locked" from an error: read the entry back.
+ */
+async function patchOrReadBack(timr: TimrClient, entryId: string, posted: SyncMetadata, patch: () => Promise<WorkingTime>): Promise<WorkingTime> {
+  try {
+    return await patch();
+  } catch (err) {
+    let now: WorkingTime;
+    try {
+      now = await timr.getWorkingTime(entryId);
+    } catch {
+      throw err;
+    }
+    if (carriesOurLock(now, posted.periodIds)) return now;
+    throw err;
+  }
+}
 
 async function lockOne(timr: TimrClient, input: LockBatchInput, entryId: string, posted: SyncMetadata, types: () => Promise<WorkingTimeType[]>): Promise<LockOutcome> {
   const current = await timr.getWorkingTime(entryId);
   const metadata = withSyncMetadata(current.metadata, posted);
-  const locked = current.status === 'changeable' ? await timr.lockWorkingTime(entryId, metadata) : await timr.patchWorkingTime(entryId, { metadata });
+  // An earlier try's PATCH took effect but its answer was lost: nothing to write again.
+  const locked = carriesOurLock(current, posted.periodIds)
+    ? current
+    : await patchOrReadBack(timr, entryId, posted, () =>
+        current.status === 'changeable' ? timr.lockWorkingTime(entryId, metadata) : timr.patchWorkingTime(entryId, { metadata }),
+      );
   // An empty transfer (entry withdrawn) has nothing whose content could differ.
   if (posted.periodIds.length === 0 || entryFingerprint(locked) === posted.fingerprint) return { outcome: 'locked', entryId };
 
@@ -47,4 +82,22 @@ export async function lockBatch(timr: TimrClient, input: LockBatchInput, secrets
     heartbeat({ done: results.length });
   }
   return { results };
+}
+
+/** Read-only check after a lock batch failed for good: which entries does timr hold locked with our record? */
+export async function inspectLocks(timr: TimrClient, input: InspectLocksInput): Promise<InspectLocksResult> {
+  const locked: string[] = [];
+  for (const { entryId, periodIds } of input.entries) {
+    let entry: WorkingTime;
+    try {
+      entry = await timr.getWorkingTime(entryId);
+    } catch (err) {
+      // Deleted meanwhile: certainly not locked with our record.
+      if (err instanceof NotFoundError) continue;
+      throw err;
+    }
+    if (carriesOurLock(entry, periodIds)) locked.push(entryId);
+    heartbeat({ done: locked.length });
+  }
+  return { locked };
 }

@@ -14,7 +14,7 @@ import { readSyncMetadata } from './sync-metadata.js';
 
 export type EntryPlan = { ok: true; entry: PlannedEntry } | { ok: false; quarantine: QuarantinedEntry } | { ok: false; skip: string };
 
-export function planEntry(entry: WorkingTime, ctx: ClassificationContext, persons: PersonIndex | { fixedPersonId: string }): EntryPlan {
+export function planEntry(entry: WorkingTime, ctx: ClassificationContext, persons: PersonIndex | { fixedPersonId: string }, notOurs: string[] = []): EntryPlan {
   const label = entryLabel(entry, ctx.config.timezone);
   const previous = readSyncMetadata(entry.metadata);
   const fingerprint = entryFingerprint(entry);
@@ -27,7 +27,7 @@ export function planEntry(entry: WorkingTime, ctx: ClassificationContext, person
     if (previous?.periodIds.length && (transformed.code === 'absence' || transformed.code === 'empty')) {
       return {
         ok: true,
-        entry: { ...label, personId: previous.personId, periods: [], fingerprint, lastModified: entry.last_modified, previous, kind: 'retransfer', warnings: [transformed.reason] },
+        entry: { ...label, personId: previous.personId, userId: entry.user.id, notOurs, periods: [], fingerprint, lastModified: entry.last_modified, previous, kind: 'retransfer', warnings: [transformed.reason] },
       };
     }
     return { ok: false, skip: transformed.reason };
@@ -48,6 +48,8 @@ export function planEntry(entry: WorkingTime, ctx: ClassificationContext, person
     entry: {
       ...label,
       personId,
+      userId: entry.user.id,
+      notOurs,
       periods: transformed.periods,
       fingerprint,
       lastModified: entry.last_modified,

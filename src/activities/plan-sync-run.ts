@@ -44,7 +44,7 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
   const entries: PlannedEntry[] = [];
   let more = false;
   for (const entry of candidates) {
-    const plan = planEntry(entry, work.ctx, index);
+    const plan = planEntry(entry, work.ctx, index, work.notOursFor(entry));
     if (plan.ok) {
       if (entries.length >= input.chunkSize) {
         more = true;

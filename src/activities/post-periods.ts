@@ -1,8 +1,9 @@
 /**
  * Reconcile-then-write. Personio has no idempotency key, so whenever we cannot be sure what
  * exists (a retry, a re-transfer, or Personio reporting an overlap) we list the person's
- * periods in the entry's window and adopt exact matches (person, type, start, end) instead
- * of creating twins. Personio rejects overlapping periods, so that key is unique.
+ * periods in the entry's window and adopt exact matches of everything we write (person, type,
+ * start, end, comment, project) instead of creating twins — never a period another timr entry
+ * owns (`notOurs`), whatever its content.
  */
 import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
@@ -15,31 +16,42 @@ import { retryEntry } from './entry-retry.js';
 
 const OVERLAP = /overlap/i;
 
-function sameSlot(existing: AttendancePeriod, personId: string, p: PlannedPeriod): boolean {
-  return existing.person.id === personId && existing.type === p.type && existing.start.date_time === p.start && (existing.end?.date_time ?? null) === p.end;
+/** Everything we write matches: a period with an old comment is not ours to adopt. */
+export function sameContent(existing: AttendancePeriod, personId: string, p: PlannedPeriod): boolean {
+  return (
+    existing.person.id === personId &&
+    existing.type === p.type &&
+    existing.start.date_time === p.start &&
+    (existing.end?.date_time ?? null) === p.end &&
+    (existing.comment ?? '') === (p.comment ?? '') &&
+    !existing.project
+  );
 }
 
-async function listWindow(personio: PersonioClient, personId: string, periods: PlannedPeriod[]): Promise<AttendancePeriod[]> {
+export async function listWindow(personio: PersonioClient, personId: string, periods: readonly PlannedPeriod[]): Promise<AttendancePeriod[]> {
   const starts = periods.map((p) => p.start).sort();
   const found: AttendancePeriod[] = [];
   for await (const p of personio.listAttendancePeriods({ personIds: [personId], startGte: starts[0]!, startLte: starts[starts.length - 1]! })) found.push(p);
   return found;
 }
 
-/** Posts one entry's periods; returns their ids in plan order. */
+/**
+ * Posts one entry's periods; returns their ids in plan order. `ids` is filled as periods come
+ * to exist, so a caller whose post is refused at period k still knows periods 1…k−1.
+ */
 export async function postEntryPeriods(
   personio: PersonioClient,
-  item: { personId: string; periods: PlannedPeriod[]; reconcile: boolean },
+  item: { personId: string; periods: PlannedPeriod[]; reconcile: boolean; notOurs?: readonly string[] },
+  ids: string[] = [],
 ): Promise<{ periodIds: string[]; created: number; adopted: number }> {
   if (item.periods.length === 0) return { periodIds: [], created: 0, adopted: 0 };
   let existing: AttendancePeriod[] | undefined = item.reconcile ? await listWindow(personio, item.personId, item.periods) : undefined;
-  const taken = new Set<string>();
-  const ids: string[] = [];
+  const taken = new Set<string>(item.notOurs ?? []);
   let created = 0;
   let adopted = 0;
 
   const adopt = (p: PlannedPeriod): string | undefined => {
-    const match = existing?.find((e) => !taken.has(e.id) && sameSlot(e, item.personId, p));
+    const match = existing?.find((e) => !taken.has(e.id) && sameContent(e, item.personId, p));
     if (match) taken.add(match.id);
     return match?.id;
   };
@@ -79,17 +91,20 @@ export async function postBatch(personio: PersonioClient, input: PostBatchInput,
   for (const raw of input.entries) {
     const item = PostItem.parse(raw);
     let removed = 0;
+    let ids: string[] = [];
     try {
       // A write whose outcome is unknown (an earlier try or attempt) makes the next one reconcile.
       const posted = await retryEntry(async (tryNo) => {
         for (const id of item.removeFirst) if ((await personio.deleteAttendancePeriod(id)) === 'deleted') removed++;
-        return postEntryPeriods(personio, { ...item, reconcile: item.reconcile || attempt > 1 || tryNo > 1 });
+        ids = [];
+        return postEntryPeriods(personio, { ...item, reconcile: item.reconcile || attempt > 1 || tryNo > 1 }, ids);
       });
       results.push({ ok: true, entryId: item.entryId, ...posted, removed });
     } catch (err) {
       const refusal = asEntryRefusal(item.entryId, err, secrets);
       if (!refusal) throw err;
-      results.push(refusal);
+      // Periods before the refused one exist: the workflow compensates them.
+      results.push({ ...refusal, periodIds: [...ids] });
     }
     heartbeat({ done: results.length });
   }

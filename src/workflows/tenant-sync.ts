@@ -94,6 +94,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     cycles: state.cycles,
     recentRuns: state.recentRuns,
     quarantined: state.quarantined,
+    unresolved: state.unresolved ?? [],
   });
 
   const setStatus = (status: TenantState['status'], reason?: string) => {
@@ -193,6 +194,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       const seen = new Set(report.entries.map((e) => e.entryId));
       state.quarantined = [...state.quarantined.filter((q) => !seen.has(q.entryId) && !report.quarantined.some((r) => r.entryId === q.entryId)), ...report.quarantined];
       if (report.deletionWatermark) state.deletionWatermark = report.deletionWatermark;
+      // The run resolved what it could of the carried writes; what it reports is what is left.
+      state.unresolved = report.unresolved ?? state.unresolved ?? [];
     }
     publish();
   };
@@ -212,7 +215,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       }],
     );
     release(work.releasedQuarantine);
-    if (!work.hasWork) return;
+    // Writes of unknown outcome need a run even when timr has nothing new (e.g. the entry was deleted).
+    if (!work.hasWork && !state.unresolved?.length) return;
 
     for (;;) {
       state.runCount += 1;
@@ -224,7 +228,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       try {
         report = await executeChild(syncRunWorkflow, {
           workflowId,
-          args: [{ settings, runNumber, quarantined: state.quarantined, settled: state.settled ?? {}, deletionWatermark: state.deletionWatermark }],
+          args: [{ settings, runNumber, quarantined: state.quarantined, settled: state.settled ?? {}, deletionWatermark: state.deletionWatermark, unresolved: state.unresolved ?? [] }],
           // A run is a saga: it must finish (and compensate) even if this workflow is terminated.
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: `${tenantId}: sync run ${runNumber}`,

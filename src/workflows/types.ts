@@ -2,7 +2,7 @@
  * State and reports of the sync workflows: what the status query shows, what a run returns,
  * what survives continue-as-new. Plain data, no secrets.
  */
-import type { EntryLabel, QuarantinedEntry } from '../activities/contracts.js';
+import type { EntryLabel, QuarantinedEntry, UnresolvedWrite } from '../activities/contracts.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 
 export type TenantStatus = 'active' | 'paused' | 'auth-failed' | 'stopping' | 'stopped';
@@ -22,8 +22,13 @@ export type EntryOutcome =
   | 'quarantined'
   /** timr reported a conflict while locking: compensated, retried next cycle. */
   | 'deferred'
-  /** Failed after retries; the entry stays changeable and is retried next cycle. */
+  /** Failed after retries; nothing of it is left in Personio; retried next cycle. */
   | 'failed'
+  /**
+   * A write's outcome is unknown (its answer was lost): the tenant keeps it and the next run
+   * reads both vendors and resolves it before anything else is written for that employee.
+   */
+  | 'unresolved'
   /** Not started because the run stopped (credentials rejected). */
   | 'not-started';
 
@@ -45,6 +50,7 @@ export interface RunCounts {
   quarantined: number;
   deferred: number;
   failed: number;
+  unresolved: number;
   notStarted: number;
   compensations: number;
 }
@@ -63,6 +69,8 @@ export interface SyncRunReport {
   releasedQuarantine?: string[];
   /** Entries settled without a lock (see TenantState.settled). */
   settled?: Record<string, string>;
+  /** Writes whose outcome is still unknown after this run (carried ones included). */
+  unresolved?: UnresolvedWrite[];
   authFailure?: string;
 }
 
@@ -89,6 +97,8 @@ export interface TenantState {
    * type booked "by request"): entryId → last_modified. Not looked at again until edited.
    */
   settled?: Record<string, string>;
+  /** Writes whose outcome is unknown, until a run has resolved them against the vendors. */
+  unresolved?: UnresolvedWrite[];
   recentRuns: RunSummary[];
   nextSyncAt: string | null;
   syncRequested: boolean;
@@ -114,6 +124,8 @@ export interface TenantStatusView {
   cycles: number;
   recentRuns: RunSummary[];
   quarantined: QuarantinedEntry[];
+  /** Writes of unknown outcome waiting to be resolved (normally empty). */
+  unresolved: UnresolvedWrite[];
 }
 
 export interface SyncRunInput {
@@ -122,4 +134,5 @@ export interface SyncRunInput {
   quarantined: QuarantinedEntry[];
   settled?: Record<string, string>;
   deletionWatermark: string | null;
+  unresolved?: UnresolvedWrite[];
 }

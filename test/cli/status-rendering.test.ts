@@ -8,7 +8,7 @@ import type { RunCounts, RunSummary, TenantStatusView } from '../../src/workflow
 const NOW = new Date('2026-11-26T10:00:00Z');
 
 function counts(partial: Partial<RunCounts>): RunCounts {
-  return { eligible: 0, transferred: 0, updated: 0, relocked: 0, deleted: 0, quarantined: 0, deferred: 0, failed: 0, notStarted: 0, compensations: 0, ...partial };
+  return { eligible: 0, transferred: 0, updated: 0, relocked: 0, deleted: 0, quarantined: 0, deferred: 0, failed: 0, unresolved: 0, notStarted: 0, compensations: 0, ...partial };
 }
 
 function view(partial: Partial<TenantStatusView> = {}): TenantStatusView {
@@ -22,6 +22,7 @@ function view(partial: Partial<TenantStatusView> = {}): TenantStatusView {
     cycles: 5,
     recentRuns: [],
     quarantined: [],
+    unresolved: [],
     ...partial,
   };
 }

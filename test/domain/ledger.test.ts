@@ -6,140 +6,137 @@ import {
   livePeriodIds,
   newLedgerEntry,
   newRemovalLedgerEntry,
+  newVerdictLedgerEntry,
   type EntryLedger,
   type LedgerEvent,
 } from '../../src/domain/ledger.js';
 
 const fresh = () => newLedgerEntry({ entryId: 'wt-1', fingerprint: 'v1:aaa' });
 const run = (entry: EntryLedger, ...events: LedgerEvent[]) => events.reduce(applyLedgerEvent, entry);
+const postStarted: LedgerEvent = { type: 'post-started' };
 const posted: LedgerEvent = { type: 'posted', periodIds: ['a', 'b'] };
+const lockStarted: LedgerEvent = { type: 'lock-started' };
 
 describe('ledger: legal transitions', () => {
-  it('pending → posted → locked', () => {
-    const locked = run(fresh(), posted, { type: 'locked' });
+  it('pending → posting → posted → locking → locked', () => {
+    const locked = run(fresh(), postStarted, posted, lockStarted, { type: 'locked' });
     expect(locked.state).toEqual({ name: 'locked', periodIds: ['a', 'b'] });
     expect(isSettled(locked)).toBe(true);
     expect(livePeriodIds(locked)).toEqual(['a', 'b']);
   });
 
-  it('posted → compensating → compensated records the removed periods once', () => {
-    const compensated = run(fresh(), posted, { type: 'compensation-started', reason: 'entry edited while locking' }, { type: 'compensated' });
-    expect(compensated.state).toEqual({ name: 'compensated', reason: 'entry edited while locking' });
+  it('a post whose answer never came is unknown, not failed, and settles the entry for this run', () => {
+    const unknown = run(fresh(), postStarted, { type: 'outcome-unknown', reason: 'timed out' });
+    expect(unknown.state).toEqual({ name: 'unknown', periodIds: [], reason: 'timed out' });
+    expect(isSettled(unknown)).toBe(true);
+  });
+
+  it('a lock whose outcome is unknown keeps the posted ids', () => {
+    const unknown = run(fresh(), postStarted, posted, lockStarted, { type: 'outcome-unknown', reason: 'reset' });
+    expect(unknown.state).toEqual({ name: 'unknown', periodIds: ['a', 'b'], reason: 'reset' });
+    expect(livePeriodIds(unknown)).toEqual(['a', 'b']);
+  });
+
+  it('locking → compensating → compensated records the removed periods once', () => {
+    const compensated = run(fresh(), postStarted, posted, lockStarted, { type: 'compensation-started', reason: 'edited', periodIds: ['a', 'b'] }, { type: 'compensated' });
+    expect(compensated.state).toEqual({ name: 'compensated', reason: 'edited' });
     expect(compensated.removedPeriodIds).toEqual(['a', 'b']);
     expect(compensated.compensations).toBe(1);
+    expect(run(compensated, { type: 'compensated' }).compensations).toBe(1);
     expect(livePeriodIds(compensated)).toEqual([]);
+  });
+
+  it('a compensation that fails leaves its ids unknown', () => {
+    const unknown = run(fresh(), postStarted, posted, lockStarted, { type: 'compensation-started', reason: 'refused', periodIds: ['a', 'b'] }, { type: 'outcome-unknown', reason: 'auth' });
+    expect(unknown.state).toEqual({ name: 'unknown', periodIds: ['a', 'b'], reason: 'auth' });
+  });
+
+  it('refused part-way: posting → compensating(the created ones) → compensated → quarantined', () => {
+    const q = run(
+      fresh(),
+      postStarted,
+      { type: 'compensation-started', reason: 'refused by Personio', periodIds: ['a'] },
+      { type: 'compensated' },
+      { type: 'verdict', verdict: 'quarantined', reason: 'Period time range too long' },
+    );
+    expect(q.state).toEqual({ name: 'quarantined', reason: 'Period time range too long' });
+    expect(q.removedPeriodIds).toEqual(['a']);
   });
 
   it('compensated → repost → pending with the new content, then on to locked', () => {
     const reposted = run(
       fresh(),
+      postStarted,
       posted,
-      { type: 'compensation-started', reason: 'edited' },
+      lockStarted,
+      { type: 'compensation-started', reason: 'edited', periodIds: ['a', 'b'] },
       { type: 'compensated' },
       { type: 'repost', fingerprint: 'v1:bbb' },
     );
-    expect(reposted).toMatchObject({ fingerprint: 'v1:bbb', state: { name: 'pending' } });
-    const relocked = run(reposted, { type: 'posted', periodIds: ['c'] }, { type: 'locked' });
+    expect(reposted).toMatchObject({ fingerprint: 'v1:bbb', reposts: 1, state: { name: 'pending' } });
+    const relocked = run(reposted, postStarted, { type: 'posted', periodIds: ['c'] }, lockStarted, { type: 'locked' });
     expect(relocked.state).toEqual({ name: 'locked', periodIds: ['c'] });
     expect(relocked.removedPeriodIds).toEqual(['a', 'b']);
   });
 
-  it('re-transfer: replacing(old ids) → old periods removed → pending → posted → locked', () => {
+  it('re-transfer: replacing(old ids) → posting removes them with the post → posted', () => {
     const start = newLedgerEntry({ entryId: 'wt-1', fingerprint: 'v1:new', previousPeriodIds: ['old-1', 'old-2', 'old-1'] });
     expect(start.state).toEqual({ name: 'replacing', oldPeriodIds: ['old-1', 'old-2'] });
     expect(livePeriodIds(start)).toEqual(['old-1', 'old-2']);
-    const pending = applyLedgerEvent(start, { type: 'old-periods-removed' });
-    expect(pending.state).toEqual({ name: 'pending', reconcile: false });
-    expect(pending.removedPeriodIds).toEqual(['old-1', 'old-2']);
-    expect(run(pending, posted, { type: 'locked' }).state.name).toBe('locked');
+    const p = run(start, postStarted, posted);
+    expect(p.state).toEqual({ name: 'posted', periodIds: ['a', 'b'] });
+    expect(p.removedPeriodIds).toEqual(['old-1', 'old-2']);
   });
 
-  it('an empty list of earlier periods starts as plain pending', () => {
-    expect(newLedgerEntry({ entryId: 'wt-1', fingerprint: 'f', previousPeriodIds: [] }).state.name).toBe('pending');
+  it('relock: pending → posted with the earlier ids, no post', () => {
+    expect(run(fresh(), { type: 'posted', periodIds: ['x'] }, lockStarted, { type: 'locked' }).state).toEqual({ name: 'locked', periodIds: ['x'] });
   });
 
-  it('removal: removing → removed', () => {
-    const removed = applyLedgerEvent(newRemovalLedgerEntry({ entryId: 'wt-9', periodIds: ['x'] }), { type: 'periods-removed' });
-    expect(removed).toMatchObject({ fingerprint: null, state: { name: 'removed' }, removedPeriodIds: ['x'] });
-    expect(isSettled(removed)).toBe(true);
+  it('withdrawn and booked by request: locking → settled', () => {
+    expect(run(fresh(), postStarted, { type: 'posted', periodIds: [] }, lockStarted, { type: 'settled', reason: '302' }).state.name).toBe('settled');
   });
 
-  it('pending → skipped', () => {
-    const skipped = applyLedgerEvent(fresh(), { type: 'skipped', reason: 'absence' });
-    expect(skipped.state).toEqual({ name: 'skipped', reason: 'absence' });
-    expect(isSettled(skipped)).toBe(true);
+  it('deletion: removing → removed', () => {
+    const removed = applyLedgerEvent(newRemovalLedgerEntry({ entryId: 'wt-9', periodIds: ['p', 'p', 'q'] }), { type: 'periods-removed' });
+    expect(removed.state).toEqual({ name: 'removed' });
+    expect(removed.removedPeriodIds).toEqual(['p', 'q']);
   });
 
-  it.each([
-    ['pending', fresh()],
-    ['replacing', newLedgerEntry({ entryId: 'wt-1', fingerprint: 'f', previousPeriodIds: ['o'] })],
-    ['posted', run(fresh(), posted)],
-    ['compensating', run(fresh(), posted, { type: 'compensation-started', reason: 'r' })],
-    ['removing', newRemovalLedgerEntry({ entryId: 'wt-1', periodIds: ['x'] })],
-  ])('%s → failed → retry resumes where it failed', (name, entry) => {
-    const failed = applyLedgerEvent(entry, { type: 'failed', reason: 'Personio 503', retryable: true });
-    expect(failed.state).toMatchObject({ name: 'failed', reason: 'Personio 503', retryable: true, previous: { name } });
-    expect(isSettled(failed)).toBe(true);
-    expect(livePeriodIds(failed)).toEqual(livePeriodIds(entry));
-    const retried = applyLedgerEvent(failed, { type: 'retry' });
-    expect(retried.state.name).toBe(name);
-    expect(isSettled(retried)).toBe(false);
+  it('verdicts from every state that may end without a transfer', () => {
+    for (const events of [[], [postStarted], [postStarted, posted, lockStarted]] as LedgerEvent[][]) {
+      const e = run(fresh(), ...events, { type: 'verdict', verdict: 'deferred', reason: 'conflict' });
+      expect(e.state).toEqual({ name: 'deferred', reason: 'conflict' });
+      expect(isSettled(e)).toBe(true);
+    }
+    expect(newVerdictLedgerEntry({ entryId: 'q', verdict: 'quarantined', reason: 'unmatched' }).state).toEqual({ name: 'quarantined', reason: 'unmatched' });
   });
 
-  it('a retry after a failed post asks the next post to reconcile first', () => {
-    const retried = run(fresh(), { type: 'failed', reason: 'timeout', retryable: true }, { type: 'retry' });
-    expect(retried.state).toEqual({ name: 'pending', reconcile: true });
-  });
-});
-
-describe('ledger: repeated events change nothing', () => {
-  it.each<[string, EntryLedger, LedgerEvent]>([
-    ['posted', run(fresh(), posted), { type: 'posted', periodIds: ['b', 'a'] }],
-    ['locked', run(fresh(), posted, { type: 'locked' }), { type: 'locked' }],
-    ['compensation-started', run(fresh(), posted, { type: 'compensation-started', reason: 'r' }), { type: 'compensation-started', reason: 'r' }],
-    ['compensated', run(fresh(), posted, { type: 'compensation-started', reason: 'r' }, { type: 'compensated' }), { type: 'compensated' }],
-    ['periods-removed', run(newRemovalLedgerEntry({ entryId: 'wt-1', periodIds: ['x'] }), { type: 'periods-removed' }), { type: 'periods-removed' }],
-    ['skipped', run(fresh(), { type: 'skipped', reason: 's' }), { type: 'skipped', reason: 's' }],
-    ['failed', run(fresh(), { type: 'failed', reason: 'f', retryable: false }), { type: 'failed', reason: 'f', retryable: false }],
-  ])('%s twice', (_name, entry, event) => {
-    const again = applyLedgerEvent(entry, event);
-    expect(again).toEqual(entry);
-    expect(again).not.toBe(entry);
+  it('repeating the event that led to the current state changes nothing', () => {
+    const p = run(fresh(), postStarted, posted);
+    expect(applyLedgerEvent(p, posted)).toEqual(p);
+    const l = run(p, lockStarted, { type: 'locked' });
+    expect(applyLedgerEvent(l, { type: 'locked' })).toEqual(l);
   });
 
-  it('counts a compensation once however often it is reported', () => {
-    const done = run(fresh(), posted, { type: 'compensation-started', reason: 'r' }, { type: 'compensated' }, { type: 'compensated' }, { type: 'compensated' });
-    expect(done.compensations).toBe(1);
-    expect(done.removedPeriodIds).toEqual(['a', 'b']);
+  it('does not mutate its input', () => {
+    const before = run(fresh(), postStarted, posted, lockStarted);
+    const copy = structuredClone(before);
+    run(before, { type: 'compensation-started', reason: 'x', periodIds: ['a'] }, { type: 'compensated' });
+    expect(before).toEqual(copy);
   });
 });
 
-describe('ledger: illegal transitions', () => {
+describe('ledger: illegal transitions throw, naming the entry', () => {
   it.each<[string, EntryLedger, LedgerEvent]>([
     ['lock before post', fresh(), { type: 'locked' }],
-    ['post twice with other ids', run(fresh(), posted), { type: 'posted', periodIds: ['z'] }],
-    ['post while replacing', newLedgerEntry({ entryId: 'wt-1', fingerprint: 'f', previousPeriodIds: ['o'] }), posted],
-    ['compensate a locked entry', run(fresh(), posted, { type: 'locked' }), { type: 'compensation-started', reason: 'r' }],
-    ['compensated without starting', run(fresh(), posted), { type: 'compensated' }],
-    ['repost without compensation', run(fresh(), posted), { type: 'repost', fingerprint: 'x' }],
-    ['fail after locking', run(fresh(), posted, { type: 'locked' }), { type: 'failed', reason: 'x', retryable: true }],
-    ['skip a posted entry', run(fresh(), posted), { type: 'skipped', reason: 'x' }],
-    ['retry what did not fail', fresh(), { type: 'retry' }],
-    ['remove old periods of a new entry', fresh(), { type: 'old-periods-removed' }],
-    ['periods-removed outside a removal', fresh(), { type: 'periods-removed' }],
-    ['fail a second time differently', run(fresh(), { type: 'failed', reason: 'a', retryable: true }), { type: 'failed', reason: 'b', retryable: true }],
-  ])('%s throws a clear error', (_name, entry, event) => {
+    ['posted twice with other ids', run(fresh(), postStarted, posted), { type: 'posted', periodIds: ['z'] }],
+    ['compensate a locked entry', run(fresh(), postStarted, posted, lockStarted, { type: 'locked' }), { type: 'compensation-started', reason: 'x', periodIds: [] }],
+    ['unknown before anything was asked', fresh(), { type: 'outcome-unknown', reason: 'x' }],
+    ['a verdict after the lock', run(fresh(), postStarted, posted, lockStarted, { type: 'locked' }), { type: 'verdict', verdict: 'failed', reason: 'x' }],
+    ['repost of an entry not compensated', run(fresh(), postStarted, posted), { type: 'repost', fingerprint: 'f' }],
+    ['removed for an entry that is not being removed', fresh(), { type: 'periods-removed' }],
+  ])('%s', (_name, entry, event) => {
     expect(() => applyLedgerEvent(entry, event)).toThrow(IllegalLedgerTransition);
-    expect(() => applyLedgerEvent(entry, event)).toThrow(new RegExp(`timr entry wt-1: event "${event.type}" is not allowed in state "${entry.state.name}"`));
-  });
-
-  it('never mutates the entry it is given', () => {
-    const entry = run(fresh(), posted);
-    const snapshot = structuredClone(entry);
-    const next = applyLedgerEvent(entry, { type: 'compensation-started', reason: 'r' });
-    applyLedgerEvent(next, { type: 'compensated' });
-    expect(entry).toEqual(snapshot);
-    if (next.state.name === 'compensating') next.state.periodIds.push('mutated');
-    expect(entry).toEqual(snapshot);
+    expect(() => applyLedgerEvent(entry, event)).toThrow(/wt-1/);
   });
 });

@@ -9,13 +9,14 @@ const COUNT_LABELS: [keyof RunCounts, string][] = [
   ['quarantined', 'quarantined'],
   ['deferred', 'deferred'],
   ['failed', 'failed'],
+  ['unresolved', 'of unknown outcome (resolved next run)'],
   ['notStarted', 'not started'],
   ['compensations', 'compensated'],
 ];
 
 /** "12 transferred, 2 quarantined of 14 eligible"; zero counts are left out. */
 export function formatCounts(counts: RunCounts): string {
-  const parts = COUNT_LABELS.filter(([key]) => counts[key] > 0).map(([key, label]) => `${counts[key]} ${label}`);
+  const parts = COUNT_LABELS.filter(([key]) => (counts[key] ?? 0) > 0).map(([key, label]) => `${counts[key]} ${label}`);
   const eligible = `${counts.eligible} eligible`;
   return parts.length === 0 ? `nothing changed (${eligible})` : `${parts.join(', ')} of ${eligible}`;
 }

@@ -88,5 +88,12 @@ export function renderStatusView(view: TenantStatusView, now: Date): string[] {
     lines.push(...renderQuarantine(view.quarantined));
     lines.push(`  → fix the data in timr or Personio, then: timr-sync retry ${view.tenantId} [--entry <id> ...]`);
   }
+
+  // Normally empty; shown whenever not, so a write of unknown outcome is never silent.
+  const unresolved = view.unresolved ?? [];
+  if (unresolved.length) {
+    lines.push('', `Writes of unknown outcome (${unresolved.length}), resolved against timr and Personio by the next run`);
+    lines.push(...renderTable(['ENTRY', 'RUN', 'WHY'], unresolved.map((w) => [w.entryId, w.run, w.reason]), '  '));
+  }
   return lines;
 }
