@@ -5,43 +5,23 @@
  * the original error is not attached as cause, so nothing from got reaches workflow history.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  AuthRejectedError,
-  ConflictError,
-  NotFoundError,
-  RateLimitedError,
-  RedirectedToRequestError,
-  ResponseShapeError,
-  TransientError,
-  ValidationRejectedError,
-  type VendorError,
-} from '../clients/errors.js';
-import { FailureType } from '../clients/failure-types.js';
-
-function failure(err: VendorError, type: FailureType, nonRetryable: boolean, nextRetryDelayMs?: number): ApplicationFailure {
-  return ApplicationFailure.create({
-    message: err.message,
-    type,
-    nonRetryable,
-    details: [err.toDetails()],
-    ...(nextRetryDelayMs !== undefined && { nextRetryDelay: nextRetryDelayMs }),
-  });
-}
+import { RateLimitedError, VendorError } from '../clients/errors.js';
 
 /**
- * The ApplicationFailure for a client error. Errors this module does not know (bugs, cancellation,
- * failures that are already ApplicationFailures) are thrown back unchanged, so Temporal treats
- * them with the activity's own retry policy.
+ * The ApplicationFailure for a client error, as its class declares it (errors.ts KINDS). Errors
+ * that are not vendor errors (bugs, cancellation, failures that are already ApplicationFailures)
+ * are thrown back unchanged, so Temporal treats them with the activity's own retry policy.
  */
 export function toActivityFailure(err: unknown): ApplicationFailure {
-  if (err instanceof TransientError) return failure(err, FailureType.Transient, false);
-  if (err instanceof RateLimitedError) return failure(err, FailureType.RateLimited, false, err.retryAfterMs);
-  if (err instanceof AuthRejectedError) return failure(err, FailureType.AuthRejected, true);
-  if (err instanceof ValidationRejectedError) return failure(err, FailureType.ValidationRejected, true);
-  if (err instanceof ConflictError) return failure(err, FailureType.Conflict, true);
-  if (err instanceof NotFoundError) return failure(err, FailureType.NotFound, true);
-  if (err instanceof RedirectedToRequestError) return failure(err, FailureType.RedirectedToRequest, true);
-  if (err instanceof ResponseShapeError) return failure(err, FailureType.ResponseShape, true);
+  if (err instanceof VendorError) {
+    return ApplicationFailure.create({
+      message: err.message,
+      type: err.kind.failureType,
+      nonRetryable: !err.kind.retryable,
+      details: [err.toDetails()],
+      ...(err instanceof RateLimitedError && err.retryAfterMs !== undefined && { nextRetryDelay: err.retryAfterMs }),
+    });
+  }
   if (err instanceof ApplicationFailure) return err;
   throw err;
 }

@@ -15,7 +15,6 @@ import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import type { TenantSecrets } from '../secrets/index.js';
 import type { InspectLocksInput, InspectLocksResult, LockBatchInput, LockBatchResult, LockOutcome, SyncMetadata } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
-import { retryEntry } from './entry-retry.js';
 import { planEntry } from './plan-entry.js';
 import { readSyncMetadata, withSyncMetadata } from './sync-metadata.js';
 
@@ -72,8 +71,8 @@ export async function lockBatch(timr: TimrClient, input: LockBatchInput, secrets
   const results: LockOutcome[] = [];
   for (const { entryId, posted } of input.entries) {
     try {
-      // The lock PATCH is idempotent, so a brief retry here is safe.
-      results.push(await retryEntry(() => lockOne(timr, input, entryId, posted, types)));
+      // Each call retries itself (the lock PATCH is idempotent); an error is read back in lockOne.
+      results.push(await lockOne(timr, input, entryId, posted, types));
     } catch (err) {
       const refusal = asEntryRefusal(entryId, err, secrets);
       if (!refusal) throw err;

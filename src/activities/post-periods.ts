@@ -12,7 +12,7 @@ import { ValidationRejectedError } from '../clients/errors.js';
 import type { TenantSecrets } from '../secrets/index.js';
 import { PostItem, type PostBatchInput, type PostBatchResult, type PlannedPeriod } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
-import { retryEntry } from './entry-retry.js';
+import { RETRY_PROFILES, retryDelayMs, sleep } from '../clients/retry.js';
 
 const OVERLAP = /overlap/i;
 
@@ -58,9 +58,8 @@ export async function postEntryPeriods(
 
   for (const period of item.periods) {
     let id = adopt(period);
-    if (id) {
-      adopted++;
-    } else {
+    if (id) adopted++;
+    for (let attempt = 1; !id; attempt++) {
       try {
         id = await personio.createAttendancePeriod(
           { person: { id: item.personId }, type: period.type, start: { date_time: period.start }, end: { date_time: period.end }, ...(period.comment !== undefined && { comment: period.comment }) },
@@ -68,12 +67,16 @@ export async function postEntryPeriods(
         );
         created++;
       } catch (err) {
-        // An overlap may be our own earlier write whose answer was lost: look, adopt if exact.
-        if (!(err instanceof ValidationRejectedError) || !OVERLAP.test(err.message)) throw err;
+        // The create may have happened although the answer says otherwise (lost, garbled, or an
+        // "overlap" with our own earlier write): look before trying again, adopt if exact.
+        const overlap = err instanceof ValidationRejectedError && OVERLAP.test(err.message);
+        const delay = overlap ? 0 : retryDelayMs(RETRY_PROFILES.call, err, attempt);
+        if (delay === undefined || (overlap && attempt > 1)) throw err;
+        await sleep(delay);
         existing = await listWindow(personio, item.personId, item.periods);
         id = adopt(period);
-        if (!id) throw err;
-        adopted++;
+        if (id) adopted++;
+        else if (overlap) throw err;
       }
     }
     ids.push(id);
@@ -83,22 +86,19 @@ export async function postEntryPeriods(
 
 /**
  * Posts a batch of entries (one activity keeps the history small). A refused entry is a result,
- * not a failure; a transient failure fails the batch, and the retry (attempt > 1) reconciles
- * every entry, so what the failed attempt created is adopted.
+ * not a failure; a failure that outlasts the in-process retries fails the batch, and its next
+ * attempt (attempt > 1) reconciles every entry, so what the failed attempt created is adopted.
  */
 export async function postBatch(personio: PersonioClient, input: PostBatchInput, attempt: number, secrets: TenantSecrets): Promise<PostBatchResult> {
   const results: PostBatchResult['results'] = [];
   for (const raw of input.entries) {
     const item = PostItem.parse(raw);
     let removed = 0;
-    let ids: string[] = [];
+    const ids: string[] = [];
     try {
-      // A write whose outcome is unknown (an earlier try or attempt) makes the next one reconcile.
-      const posted = await retryEntry(async (tryNo) => {
-        for (const id of item.removeFirst) if ((await personio.deleteAttendancePeriod(id)) === 'deleted') removed++;
-        ids = [];
-        return postEntryPeriods(personio, { ...item, reconcile: item.reconcile || attempt > 1 || tryNo > 1 }, ids);
-      });
+      for (const id of item.removeFirst) if ((await personio.deleteAttendancePeriod(id)) === 'deleted') removed++;
+      // A later attempt of this batch may follow an earlier one's lost writes: it reconciles first.
+      const posted = await postEntryPeriods(personio, { ...item, reconcile: item.reconcile || attempt > 1 }, ids);
       results.push({ ok: true, entryId: item.entryId, ...posted, removed });
     } catch (err) {
       const refusal = asEntryRefusal(item.entryId, err, secrets);

@@ -1,9 +1,13 @@
 /**
- * Typed failures of the vendor clients. The class decides what Temporal does with the failure
- * (see src/activities/failures.ts). Fields and messages carry only what support needs to act —
- * vendor, tenant, endpoint template, status, vendor messages — and never tokens, secrets,
- * query strings or request bodies.
+ * Typed failures of the vendor clients: the one error taxonomy. Each class declares, in one
+ * place (`KINDS` below), its Temporal failure type, whether retrying can help, and what it
+ * concerns — the call (try again), one entry (the batch goes on without it) or the tenant
+ * (nothing can continue until someone acts). The retry layer, the activity failure mapping and
+ * the per-entry refusals all read that declaration. Fields and messages carry only what support
+ * needs to act — vendor, tenant, endpoint template, status, vendor messages — and never tokens,
+ * secrets, query strings or request bodies.
  */
+import { FailureType } from './failure-types.js';
 
 export type Vendor = 'timr' | 'personio';
 
@@ -33,7 +37,34 @@ function where(ctx: RequestContext): string {
   return `${vendorName(ctx.vendor)} ${ctx.endpoint}${resource} for tenant "${ctx.tenantId}"`;
 }
 
+export interface ErrorKind {
+  failureType: FailureType;
+  retryable: boolean;
+  scope: 'call' | 'entry' | 'tenant';
+}
+
+export const KINDS = {
+  /** 5xx, network errors, timeouts. */
+  TransientError: { failureType: FailureType.Transient, retryable: true, scope: 'call' },
+  /** 429: after Retry-After when given. */
+  RateLimitedError: { failureType: FailureType.RateLimited, retryable: true, scope: 'call' },
+  /** Credentials refused: the tenant needs new ones. */
+  AuthRejectedError: { failureType: FailureType.AuthRejected, retryable: false, scope: 'tenant' },
+  /** The vendor refused this entry's data; sending it again changes nothing. */
+  ValidationRejectedError: { failureType: FailureType.ValidationRejected, retryable: false, scope: 'entry' },
+  ConflictError: { failureType: FailureType.Conflict, retryable: false, scope: 'entry' },
+  NotFoundError: { failureType: FailureType.NotFound, retryable: false, scope: 'entry' },
+  RedirectedToRequestError: { failureType: FailureType.RedirectedToRequest, retryable: false, scope: 'entry' },
+  /**
+   * An unreadable answer: garbled on the way, or the API changed. Retryable — a garbled answer
+   * to a write says nothing about whether it took effect, and the retry reads the state again.
+   */
+  ResponseShapeError: { failureType: FailureType.ResponseShape, retryable: true, scope: 'call' },
+} as const satisfies Record<string, ErrorKind>;
+
 export abstract class VendorError extends Error {
+  /** Failure type, retryability and scope of this class (see KINDS). */
+  abstract readonly kind: ErrorKind;
   readonly vendor: Vendor;
   readonly tenantId: string;
   readonly endpoint: string;
@@ -67,6 +98,7 @@ export abstract class VendorError extends Error {
 
 /** 5xx, 408, network errors (ECONNRESET, socket hang up, refused) and timeouts. */
 export class TransientError extends VendorError {
+  readonly kind = KINDS.TransientError;
   /** Node/got error code for network failures, e.g. ECONNRESET or ETIMEDOUT. */
   readonly code: string | undefined;
 
@@ -78,6 +110,7 @@ export class TransientError extends VendorError {
 }
 
 export class RateLimitedError extends VendorError {
+  readonly kind = KINDS.RateLimitedError;
   /** How long the vendor asked us to wait, when it said (Retry-After). */
   readonly retryAfterMs: number | undefined;
 
@@ -89,6 +122,7 @@ export class RateLimitedError extends VendorError {
 }
 
 export class AuthRejectedError extends VendorError {
+  readonly kind = KINDS.AuthRejectedError;
   /** `token-endpoint`: the client credentials were refused; `api`: 401/403 persisted after a fresh token. */
   readonly rejectedAt: 'token-endpoint' | 'api';
 
@@ -116,6 +150,7 @@ export class AuthRejectedError extends VendorError {
  * for). Also raised before sending when our own request body fails its schema.
  */
 export class ValidationRejectedError extends VendorError {
+  readonly kind = KINDS.ValidationRejectedError;
   /** The vendor's own messages (Personio `title: detail`, timr `detail` and `field: detail`). */
   readonly messages: string[];
 
@@ -133,6 +168,7 @@ export class ValidationRejectedError extends VendorError {
 
 /** timr 409 (conflict/resource-outdated): the entry was edited between our read and our write. */
 export class ConflictError extends VendorError {
+  readonly kind = KINDS.ConflictError;
   readonly problemType: string | undefined;
   readonly messages: string[];
 
@@ -152,6 +188,7 @@ export class ConflictError extends VendorError {
 }
 
 export class NotFoundError extends VendorError {
+  readonly kind = KINDS.NotFoundError;
   constructor(info: FailureInfo) {
     super({ ...info, status: info.status ?? 404 }, `${where(info)} found nothing (HTTP ${info.status ?? 404}).`);
   }
@@ -159,6 +196,7 @@ export class NotFoundError extends VendorError {
 
 /** timr 302 on PATCH: the type is recorded "by request", so a Working Time Request was created instead. */
 export class RedirectedToRequestError extends VendorError {
+  readonly kind = KINDS.RedirectedToRequestError;
   /** The created Working Time Request (timr's Location header). */
   readonly location: string | undefined;
 
@@ -179,6 +217,7 @@ export class RedirectedToRequestError extends VendorError {
 
 /** A response we cannot read: not JSON, or not the documented shape. The vendor changed something. */
 export class ResponseShapeError extends VendorError {
+  readonly kind = KINDS.ResponseShapeError;
   /** Offending fields with what was wrong, e.g. "data.3.start: RFC 3339 date-time with offset". */
   readonly issues: string[];
 

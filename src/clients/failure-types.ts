@@ -17,18 +17,17 @@ export const FailureType = {
   NotFound: 'NotFound',
   /** timr 302: the working time type is "by request"; a request was created instead. */
   RedirectedToRequest: 'RedirectedToRequest',
-  /** The vendor answered with a shape we do not understand (the API changed). */
+  /** The vendor answered with a shape we do not understand (garbled, or the API changed): retried. */
   ResponseShape: 'ResponseShape',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
-/** Every type that retrying cannot fix; Transient and RateLimited are the retryable ones. */
+/** Every type that retrying cannot fix (mirrors `retryable: false` in src/clients/errors.ts KINDS). */
 export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FailureType.AuthRejected,
   FailureType.ValidationRejected,
   FailureType.Conflict,
   FailureType.NotFound,
   FailureType.RedirectedToRequest,
-  FailureType.ResponseShape,
 ];

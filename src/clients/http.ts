@@ -1,10 +1,11 @@
 /**
  * The request pipeline both vendor clients share: rate limiting, bearer token with one refresh
- * on 401/403, bounded retries for reads only, status → typed error, zod parsing of bodies.
+ * on 401/403, status → typed error, zod parsing of bodies, and the in-process retry layer
+ * (retry.ts) for calls whose repetition is harmless.
  *
- * got never retries on its own (`retry.limit: 0`): a write that got retried behind our back
- * could create a duplicate attendance, and Temporal already retries activities. Reads are
- * retried here, at most `getRetries` times, for transient failures only.
+ * got never retries on its own (`retry.limit: 0`): a create that got retried behind our back
+ * could duplicate an attendance. Idempotent calls (reads, deletes, token requests, and writes a
+ * client marks `idempotent`) are retried here for errors their class calls retryable.
  */
 import got, { RequestError, type Method } from 'got';
 import type { z } from 'zod';
@@ -19,6 +20,7 @@ import {
 } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { describeIssues, errorFromResponse, type RawResponse } from './response-errors.js';
+import { RETRY_PROFILES, withRetries, type RetryProfile } from './retry.js';
 import { getSharedTokenCache, type ClientCredentials, type TokenCache, type TokenKey } from './token-cache.js';
 
 export interface VendorHttpOptions {
@@ -37,10 +39,10 @@ export interface VendorHttpOptions {
   tokenCache?: TokenCache;
   /** Extra headers on every API call (Personio partner/app ids). */
   headers?: Record<string, string>;
-  /** Retries of a read after a transient failure (default 2). */
-  getRetries?: number;
-  /** Backoff before read retry n is n × this (default 250 ms). */
-  getRetryBackoffMs?: number;
+  /** Retries of an idempotent call after a retryable failure (default: the `call` profile's). */
+  retries?: number;
+  /** Backoff before retry n is n × this (default: the `call` profile's). */
+  retryBackoffMs?: number;
   /** Global pause on a 429 that carries no Retry-After (default 1 s). */
   rateLimitPauseMs?: number;
 }
@@ -58,9 +60,9 @@ export interface CallSpec {
   json?: unknown;
   /** Statuses that count as success for this call. */
   expect: readonly number[];
+  /** Repeating the call is harmless (default: GET and DELETE). Never set for a create. */
+  idempotent?: boolean;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class VendorHttp {
   readonly vendor: Vendor;
@@ -70,8 +72,7 @@ export class VendorHttp {
   private readonly timeoutMs: number;
   private readonly tokenCache: TokenCache;
   private readonly tokenKey: TokenKey;
-  private readonly getRetries: number;
-  private readonly getRetryBackoffMs: number;
+  private readonly retry: RetryProfile;
   private readonly rateLimitPauseMs: number;
 
   constructor(private readonly opts: VendorHttpOptions) {
@@ -82,8 +83,11 @@ export class VendorHttp {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.tokenCache = opts.tokenCache ?? getSharedTokenCache();
     this.tokenKey = { vendor: opts.vendor, tokenUrl: opts.tokenUrl, credentials: { ...opts.credentials } };
-    this.getRetries = opts.getRetries ?? 2;
-    this.getRetryBackoffMs = opts.getRetryBackoffMs ?? 250;
+    this.retry = {
+      ...RETRY_PROFILES.call,
+      ...(opts.retries !== undefined && { attempts: opts.retries + 1 }),
+      ...(opts.retryBackoffMs !== undefined && { backoffMs: opts.retryBackoffMs }),
+    };
     this.rateLimitPauseMs = opts.rateLimitPauseMs ?? 1_000;
   }
 
@@ -97,46 +101,43 @@ export class VendorHttp {
   }
 
   /** Performs the call; resolves with the response when its status is in `expect`, else throws a typed error. */
-  async request(spec: CallSpec): Promise<RawResponse> {
+  request(spec: CallSpec): Promise<RawResponse> {
+    return this.retried(spec, (ctx, url) => this.once(spec, ctx, url));
+  }
+
+  /** `request` plus JSON parsing against the schema; an unreadable answer is retried like any retryable failure. */
+  requestJson<S extends z.ZodType>(spec: CallSpec, schema: S): Promise<z.output<S>> {
+    return this.retried(spec, async (ctx, url) => this.parse(ctx, await this.once(spec, ctx, url), schema));
+  }
+
+  private retried<T>(spec: CallSpec, fn: (ctx: RequestContext, url: string) => Promise<T>): Promise<T> {
     const ctx = this.context(spec);
     const url = this.resolveUrl(spec, ctx);
-    const retries = spec.method === 'GET' ? this.getRetries : 0;
-    let refreshedToken = false;
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.accessToken();
+    const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'DELETE');
+    return idempotent ? withRetries(this.retry, () => fn(ctx, url)) : fn(ctx, url);
+  }
+
+  /** One try, with one fresh token if the current one is refused. */
+  private async once(spec: CallSpec, ctx: RequestContext, url: string): Promise<RawResponse> {
+    let token = await this.accessToken();
+    for (let refreshed = false; ; refreshed = true) {
       let res: RawResponse;
       try {
         res = await this.send(spec.method, url, token, spec);
       } catch (err) {
-        const failure = this.networkFailure(err, ctx);
-        if (attempt < retries) {
-          await sleep(this.getRetryBackoffMs * (attempt + 1));
-          continue;
-        }
-        throw failure;
+        throw this.networkFailure(err, ctx);
       }
       if (spec.expect.includes(res.status)) return res;
-      if ((res.status === 401 || res.status === 403) && !refreshedToken) {
+      if ((res.status === 401 || res.status === 403) && !refreshed) {
         // Expired or revoked token: one fresh token, one more try. A second refusal is the credentials.
         this.tokenCache.invalidate(this.tokenKey, token);
-        refreshedToken = true;
-        attempt--;
+        token = await this.accessToken();
         continue;
       }
       const error = errorFromResponse(ctx, res);
       if (error instanceof RateLimitedError) this.opts.limiter?.pauseFor(error.retryAfterMs ?? this.rateLimitPauseMs);
-      if (error instanceof TransientError && attempt < retries) {
-        await sleep(this.getRetryBackoffMs * (attempt + 1));
-        continue;
-      }
       throw error;
     }
-  }
-
-  /** `request` plus JSON parsing against the schema. */
-  async requestJson<S extends z.ZodType>(spec: CallSpec, schema: S): Promise<z.output<S>> {
-    const res = await this.request(spec);
-    return this.parse(this.context(spec), res, schema);
   }
 
   parse<S extends z.ZodType>(ctx: RequestContext, res: RawResponse, schema: S): z.output<S> {
@@ -204,10 +205,11 @@ export class VendorHttp {
     });
   }
 
-  private async fetchToken(): Promise<{ access_token: string; expires_in: number }> {
+  /** Asking for a token twice is harmless, so token requests retry like reads. */
+  private fetchToken(): Promise<{ access_token: string; expires_in: number }> {
     const template = new URL(this.opts.tokenUrl).pathname;
     const ctx = this.context({ method: 'POST', template });
-    for (let attempt = 0; ; attempt++) {
+    return withRetries(this.retry, async () => {
       let res: RawResponse;
       try {
         await this.opts.limiter?.acquire();
@@ -227,12 +229,7 @@ export class VendorHttp {
         });
         res = { status: r.statusCode, headers: r.headers, body: r.body };
       } catch (err) {
-        const failure = this.networkFailure(err, ctx);
-        if (attempt < this.getRetries) {
-          await sleep(this.getRetryBackoffMs * (attempt + 1));
-          continue;
-        }
-        throw failure;
+        throw this.networkFailure(err, ctx);
       }
       if (res.status === 200) return this.parse(ctx, res, this.opts.tokenSchema);
       if (res.status === 400 || res.status === 401 || res.status === 403) {
@@ -240,12 +237,7 @@ export class VendorHttp {
       }
       const error = errorFromResponse(ctx, res);
       if (error instanceof RateLimitedError) this.opts.limiter?.pauseFor(error.retryAfterMs ?? this.rateLimitPauseMs);
-      // Asking for a token twice is harmless, so transient token failures retry like reads.
-      if (error instanceof TransientError && attempt < this.getRetries) {
-        await sleep(this.getRetryBackoffMs * (attempt + 1));
-        continue;
-      }
       throw error;
-    }
+    });
   }
 }

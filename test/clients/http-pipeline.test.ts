@@ -54,7 +54,7 @@ const timr = (extra: Partial<ConstructorParameters<typeof TimrClient>[0]> = {}) 
     tokenUrl: `${base}/token`,
     credentials: { clientId: 'c', clientSecret: SECRET },
     tokenCache: new TokenCache(),
-    getRetryBackoffMs: 1,
+    retryBackoffMs: 1,
     ...extra,
   });
 
@@ -65,7 +65,7 @@ const personio = (extra: Partial<ConstructorParameters<typeof PersonioClient>[0]
     credentials: { clientId: 'c', clientSecret: SECRET },
     tokenCache: new TokenCache(),
     limiter: new RateLimiter({ ratePerSecond: 1000, burst: 1000 }),
-    getRetryBackoffMs: 1,
+    retryBackoffMs: 1,
     ...extra,
   });
 
@@ -99,10 +99,17 @@ describe('read retries', () => {
     expect(hits).toHaveLength(3);
   });
 
-  it('never retries a write on its own', async () => {
+  it('never repeats a create on its own', async () => {
     handler = (_req, reply) => reply.code(503).send({});
-    await expect(timr().patchWorkingTime('wt-1', { notes: 'x' })).rejects.toBeInstanceOf(TransientError);
-    expect(hits.filter((h) => h.method === 'PATCH')).toHaveLength(1);
+    await expect(timr().createUser({ login: 'x', firstname: 'X', lastname: 'Y' })).rejects.toBeInstanceOf(TransientError);
+    expect(hits.filter((h) => h.method === 'POST' && !h.url.includes('token'))).toHaveLength(1);
+  });
+
+  it('repeats the idempotent lock PATCH and a DELETE like a read', async () => {
+    let n = 0;
+    handler = (req, reply) => (req.method === 'PATCH' && ++n === 1 ? reply.code(503).send({}) : entry('wt-1'));
+    expect((await timr().lockWorkingTime('wt-1', {})).id).toBe('wt-1');
+    expect(hits.filter((h) => h.method === 'PATCH')).toHaveLength(2);
   });
 
   it('maps a timeout to TransientError (code ETIMEDOUT)', async () => {
@@ -110,7 +117,7 @@ describe('read retries', () => {
       await new Promise((r) => setTimeout(r, 500));
       return entry('wt-1');
     };
-    const err = await timr({ timeoutMs: 100, getRetries: 0 }).getWorkingTime('wt-1').catch((e: unknown) => e);
+    const err = await timr({ timeoutMs: 100, retries: 0 }).getWorkingTime('wt-1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransientError);
     expect((err as TransientError).code).toBe('ETIMEDOUT');
   });
@@ -205,11 +212,11 @@ describe('rate limiting', () => {
     const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
     handler = (_req, reply) => reply.code(429).header('retry-after', '2').send({ errors: [{ title: 'Too Many Requests' }] });
     const before = Date.now();
-    const err = await personio({ limiter }).getAttendancePeriod('x').catch((e: unknown) => e);
+    const err = await personio({ limiter, retries: 0 }).getAttendancePeriod('x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect((err as RateLimitedError).retryAfterMs).toBe(2000);
     expect(limiter.pausedUntil).toBeGreaterThanOrEqual(before + 2000);
-    // A 429 is not retried by the client: Temporal waits nextRetryDelay instead.
+    // With no retries left the 429 goes to the caller (Temporal then waits nextRetryDelay).
     expect(hits).toHaveLength(1);
   });
 });

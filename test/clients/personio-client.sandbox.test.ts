@@ -98,7 +98,7 @@ function client(tenantId = 'acme', extra: Partial<ConstructorParameters<typeof P
     credentials: creds[tenantId]!,
     tokenCache,
     limiter: new RateLimiter({ ratePerSecond: 1000, burst: 1000 }),
-    getRetryBackoffMs: 5,
+    retryBackoffMs: 5,
     ...extra,
   });
 }
@@ -242,11 +242,11 @@ describe('errors from real responses', () => {
 
   it('429 with Retry-After → RateLimitedError with the delay; without → no delay', async () => {
     await addFault({ tenantId: 'acme', route: 'GET /v2/attendance-periods/:id', times: 1, fault: { kind: 'rate-limit', retryAfterSeconds: 3 } });
-    const withHeader = (await failure(client().getAttendancePeriod('seed-0001'))) as RateLimitedError;
+    const withHeader = (await failure(client('acme', { retries: 0 }).getAttendancePeriod('seed-0001'))) as RateLimitedError;
     expect(withHeader).toBeInstanceOf(RateLimitedError);
     expect(withHeader.retryAfterMs).toBe(3000);
     await addFault({ tenantId: 'acme', route: 'GET /v2/attendance-periods/:id', times: 1, fault: { kind: 'rate-limit', retryAfterSeconds: null } });
-    const without = (await failure(client().getAttendancePeriod('seed-0001'))) as RateLimitedError;
+    const without = (await failure(client('acme', { retries: 0 }).getAttendancePeriod('seed-0001'))) as RateLimitedError;
     expect(without).toBeInstanceOf(RateLimitedError);
     expect(without.retryAfterMs).toBeUndefined();
   });
@@ -321,7 +321,7 @@ describe('tokens', () => {
 describe('shared limiter', () => {
   it('paces two tenants together, not each on its own', async () => {
     const limiter = new RateLimiter({ ratePerSecond: 20, burst: 1 });
-    const a = client('acme', { limiter });
+    const a = client('acme', { limiter, retries: 0 });
     const b = client('globex', { limiter });
     // Warm both tokens outside the measurement.
     await Promise.all([a.findPersonsByEmail('person1@acme.test'), b.findPersonsByEmail('person1@acme.test')]);
@@ -336,7 +336,7 @@ describe('shared limiter', () => {
 
   it('a 429 for one tenant pauses the other until Retry-After has passed', async () => {
     const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
-    const a = client('acme', { limiter });
+    const a = client('acme', { limiter, retries: 0 });
     const b = client('globex', { limiter });
     await b.findPersonsByEmail('person1@acme.test');
     await addFault({ tenantId: 'acme', route: 'GET /v2/attendance-periods/:id', times: 1, fault: { kind: 'rate-limit', retryAfterSeconds: 1 } });

@@ -124,7 +124,7 @@ function client(extra: Partial<ConstructorParameters<typeof TimrClient>[0]> = {}
     tokenUrl: `${origin}/id/oauth2/token`,
     credentials: creds,
     tokenCache,
-    getRetryBackoffMs: 5,
+    retryBackoffMs: 5,
     ...extra,
   });
 }
@@ -263,30 +263,45 @@ describe('errors from real responses', () => {
     expect(locked.notes).toBe('employee edit');
   });
 
-  it('500 burst: absorbed on reads within two retries; a write fails at once', async () => {
+  it('500 burst: absorbed on reads and on the idempotent PATCH within two retries; a longer one → TransientError', async () => {
     await addFault({ tenantId: 'acme', route: 'GET /v1/working-times/:id', times: 2, fault: { kind: 'error', status: 500 } });
     expect((await client().getWorkingTime('wt-00007')).id).toBe('wt-00007');
     await addFault({ tenantId: 'acme', route: 'PATCH /v1/working-times/:id', times: 1, fault: { kind: 'error', status: 502 } });
-    const err = (await failure(client().patchWorkingTime('wt-00007', { notes: 'n' }))) as TransientError;
+    expect((await client().patchWorkingTime('wt-00007', { notes: 'n' })).notes).toBe('n');
+    expect((await requests()).filter((r) => r.method === 'PATCH')).toHaveLength(2);
+    await addFault({ tenantId: 'acme', route: 'PATCH /v1/working-times/:id', times: 3, fault: { kind: 'error', status: 502 } });
+    const err = (await failure(client().patchWorkingTime('wt-00007', { notes: 'm' }))) as TransientError;
     expect(err).toBeInstanceOf(TransientError);
     expect(err.status).toBe(502);
-    expect((await requests()).filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('a create (POST /users) is never repeated by the client', async () => {
+    await addFault({ tenantId: 'acme', route: 'POST /v1/users', times: 1, fault: { kind: 'error', status: 503 } });
+    expect(await failure(client().createUser({ login: 'new.user', firstname: 'New', lastname: 'User' }))).toBeInstanceOf(TransientError);
+    expect((await requests()).filter((r) => r.method === 'POST' && r.route === '/v1/users')).toHaveLength(1);
   });
 
   it('connection reset → TransientError', async () => {
     await addFault({ tenantId: 'acme', route: 'PATCH /v1/working-times/:id', times: 1, fault: { kind: 'reset' } });
-    const err = (await failure(client().lockWorkingTime('wt-00008', {}))) as TransientError;
+    const err = (await failure(client({ retries: 0 }).lockWorkingTime('wt-00008', {}))) as TransientError;
     expect(err).toBeInstanceOf(TransientError);
     expect(err.code).toBe('ECONNRESET');
   });
 
   it('429 with and without Retry-After → RateLimitedError', async () => {
     await addFault({ tenantId: 'acme', route: 'GET /v1/working-times', times: 1, fault: { kind: 'rate-limit', retryAfterSeconds: 5 } });
-    const withHeader = (await failure(client().listWorkingTimesPage({}))) as RateLimitedError;
+    const withHeader = (await failure(client({ retries: 0 }).listWorkingTimesPage({}))) as RateLimitedError;
     expect(withHeader).toBeInstanceOf(RateLimitedError);
     expect(withHeader.retryAfterMs).toBe(5000);
     await addFault({ tenantId: 'acme', route: 'GET /v1/working-times', times: 1, fault: { kind: 'rate-limit', retryAfterSeconds: null } });
-    expect(((await failure(client().listWorkingTimesPage({}))) as RateLimitedError).retryAfterMs).toBeUndefined();
+    expect(((await failure(client({ retries: 0 }).listWorkingTimesPage({}))) as RateLimitedError).retryAfterMs).toBeUndefined();
+  });
+
+  it('a short Retry-After on a read is waited out and the read retried', async () => {
+    await addFault({ tenantId: 'acme', route: 'GET /v1/working-times', times: 1, fault: { kind: 'rate-limit', retryAfterSeconds: 1 } });
+    const started = Date.now();
+    expect((await client().listWorkingTimesPage({})).data.length).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 });
 

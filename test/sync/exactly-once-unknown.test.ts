@@ -84,7 +84,8 @@ describe('exactly-once when outcomes are unknown', () => {
 
   it('lock applied, then timr unreadable until the attempts are used up: kept unresolved, resolved as locked next run (was: compensated → lost)', async () => {
     const t = tenant();
-    await fx.control.addFault('timr', { tenantId: t.id, route: PATCH_ENTRY, times: 1, fault: { kind: 'commit-then-drop', mode: 'reset' } });
+    // Every lock PATCH takes effect and loses its answer; reading the entry back fails too.
+    const drops = await fx.control.addFault('timr', { tenantId: t.id, route: PATCH_ENTRY, fault: { kind: 'commit-then-drop', mode: 'reset' } });
     const outage = await fx.control.addFault('timr', { tenantId: t.id, route: GET_ENTRY, after: 1, fault: { kind: 'error', status: 503 } });
     await fx.start(t.id, { activityMaxAttempts: 2, activityTimeoutSeconds: 5 });
     const s = await fx.waitForCycles(t.id, 1, 90_000);
@@ -96,6 +97,7 @@ describe('exactly-once when outcomes are unknown', () => {
     expect(mid).toMatchObject({ lost: 0, duplicated: 0, orphaned: 0, stale: 0, doubleClaimed: 0 });
 
     await fx.control.removeFault('timr', outage.id);
+    await fx.control.removeFault('timr', drops.id);
     await syncTenantNow(fx.env.client, t.id);
     const after = await fx.status(t.id);
     expect(after.unresolved).toEqual([]);

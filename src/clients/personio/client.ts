@@ -31,8 +31,8 @@ export interface PersonioClientOptions {
   appId?: string;
   /** Defaults to the process-wide cache. */
   tokenCache?: TokenCache;
-  getRetries?: number;
-  getRetryBackoffMs?: number;
+  retries?: number;
+  retryBackoffMs?: number;
   /** Global pause after a 429 without Retry-After (default 1 s). */
   rateLimitPauseMs?: number;
 }
@@ -62,8 +62,8 @@ export class PersonioClient {
       headers,
       ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
       ...(opts.tokenCache !== undefined && { tokenCache: opts.tokenCache }),
-      ...(opts.getRetries !== undefined && { getRetries: opts.getRetries }),
-      ...(opts.getRetryBackoffMs !== undefined && { getRetryBackoffMs: opts.getRetryBackoffMs }),
+      ...(opts.retries !== undefined && { retries: opts.retries }),
+      ...(opts.retryBackoffMs !== undefined && { retryBackoffMs: opts.retryBackoffMs }),
       ...(opts.rateLimitPauseMs !== undefined && { rateLimitPauseMs: opts.rateLimitPauseMs }),
     });
   }

@@ -34,8 +34,8 @@ export interface TimrClientOptions {
   tokenCache?: TokenCache;
   /** timr documents no rate limit; pass one to be gentle anyway. */
   limiter?: RateLimiter;
-  getRetries?: number;
-  getRetryBackoffMs?: number;
+  retries?: number;
+  retryBackoffMs?: number;
 }
 
 export type WorkingTimesPage = z.infer<typeof WorkingTimesPage>;
@@ -57,8 +57,8 @@ export class TimrClient {
       ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
       ...(opts.tokenCache !== undefined && { tokenCache: opts.tokenCache }),
       ...(opts.limiter !== undefined && { limiter: opts.limiter }),
-      ...(opts.getRetries !== undefined && { getRetries: opts.getRetries }),
-      ...(opts.getRetryBackoffMs !== undefined && { getRetryBackoffMs: opts.getRetryBackoffMs }),
+      ...(opts.retries !== undefined && { retries: opts.retries }),
+      ...(opts.retryBackoffMs !== undefined && { retryBackoffMs: opts.retryBackoffMs }),
     });
   }
 
@@ -94,7 +94,8 @@ export class TimrClient {
   patchWorkingTime(id: string, body: WorkingTimeUpdate): Promise<WorkingTime> {
     const spec = { method: 'PATCH', template: '/working-times/{id}', resourceId: id } as const;
     const json = this.http.validateBody(spec, WorkingTimeUpdate, body);
-    return this.http.requestJson({ ...spec, path: `/working-times/${encodeURIComponent(id)}`, json, expect: [200] }, WorkingTime);
+    // Setting fields to given values is harmless to repeat (a lock retried after it took effect).
+    return this.http.requestJson({ ...spec, path: `/working-times/${encodeURIComponent(id)}`, json, expect: [200], idempotent: true }, WorkingTime);
   }
 
   /**
