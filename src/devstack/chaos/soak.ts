@@ -242,12 +242,25 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
     };
 
     const timer = setTimeout(stopChaos, chaosSeconds * 1000);
-    const tasks = [killer(), serverRestart(), faultPhases(), people(), ticker()].map((t, i) =>
-      t.catch((err) => say(`chaos task ${['killer', 'server restart', 'fault phases', 'people', 'ticker'][i]} failed: ${errorText(err)}`)),
-    );
-    await Promise.all(tasks);
+    // The harness failing (no worker starts, the server does not come back, the sandbox control
+    // API errs) ends the soak as "could not run", never as a verdict on the product.
+    let harnessFailure: Error | undefined;
+    const essential = (name: string, task: Promise<void>) =>
+      task.catch((err: Error) => {
+        harnessFailure ??= new Error(`chaos ${name} failed: ${errorText(err)}`, { cause: err });
+        say(harnessFailure.message);
+        stopChaos();
+      });
+    await Promise.all([
+      essential('worker kills', killer()),
+      essential('dev-server restart', serverRestart()),
+      essential('fault phases', faultPhases()),
+      people().catch((err) => say(`people stopped: ${errorText(err)}`)),
+      ticker().catch(() => undefined),
+    ]);
     clearTimeout(timer);
     checkInterrupt();
+    if (harnessFailure) throw harnessFailure;
 
     // ── settle ──────────────────────────────────────────────────────────────────────────────
     const settleStart = Date.now();

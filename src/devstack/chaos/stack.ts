@@ -141,13 +141,23 @@ export class ChaosStack {
     await this.disconnect();
     await this.devServer?.stop();
     this.devServer = undefined;
-    this.devServer = await startDevServer({
-      ui: false,
-      port: this.port,
-      dbFilename: this.dbFile,
-      logFile: path.join(this.opts.runDir, 'temporal-dev-server.log'),
-      log: this.opts.log,
-    });
+    // The port can take a moment to be free again; a stubborn failure ends the soak.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.devServer = await startDevServer({
+          ui: false,
+          port: this.port,
+          dbFilename: this.dbFile,
+          logFile: path.join(this.opts.runDir, 'temporal-dev-server.log'),
+          log: this.opts.log,
+        });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        this.opts.log(`dev server did not come back (attempt ${attempt}): ${(err as Error).message.split('\n')[0]}`);
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    }
     await this.connect();
     this.devServerRestarts++;
     await this.workers.start();
