@@ -89,6 +89,32 @@ export class InterruptedError extends Error {
   }
 }
 
+/** Where an error nobody awaited goes while a soak runs (see guardProcess). */
+let onStrayError: ((err: Error) => void) | undefined;
+let guarded = false;
+
+/**
+ * An error thrown from a timer or an unawaited promise must end a soak as "could not run"
+ * (exit 2) with everything shut down, not crash it with exit 1 as if the product had failed.
+ * One known stray is harmless: gRPC retrying, from a timer, a call on a connection closed
+ * meanwhile ("Channel has been shut down") — it is ignored for the life of the process.
+ */
+function guardProcess(log: (msg: string) => void): void {
+  if (guarded) return;
+  guarded = true;
+  const handle = (raw: unknown) => {
+    const err = raw instanceof Error ? raw : new Error(String(raw));
+    if (/Channel has been shut down/.test(err.message)) return;
+    if (onStrayError) onStrayError(err);
+    else {
+      log(`unexpected error: ${err.stack ?? err.message}`);
+      process.exit(2);
+    }
+  };
+  process.on('uncaughtException', handle);
+  process.on('unhandledRejection', handle);
+}
+
 /** Counts of a run that mean it changed something (anything but looking and quarantining). */
 function changedSomething(run: RunSummary): boolean {
   if (run.runNumber === 0 || run.outcome !== 'succeeded' || !run.counts) return true;
@@ -106,15 +132,36 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
   const say = (msg: string) => log(`${elapsed()} ${msg}`);
   mkdirSync(opts.runDir, { recursive: true });
 
-  const stack = await ChaosStack.start({ seed: data, runDir: opts.runDir, faultSeed: opts.seed, httpTimeoutMs: opts.httpTimeoutMs, log: say });
-  const onInterrupt = () => say('interrupted: shutting down the worker, the sandbox and the dev server…');
+  guardProcess(say);
+  // Stops everything in flight: Ctrl-C, or an error of the harness itself.
+  const halt = new AbortController();
+  let strayError: Error | undefined;
+  onStrayError = (err) => {
+    strayError ??= err;
+    say(`harness error: ${err.stack ?? err.message}`);
+    halt.abort();
+  };
+  const onInterrupt = () => {
+    say('interrupted: shutting down the worker, the sandbox and the dev server…');
+    halt.abort();
+  };
   opts.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const stack = await ChaosStack.start({ seed: data, runDir: opts.runDir, faultSeed: opts.seed, httpTimeoutMs: opts.httpTimeoutMs, log: say });
   try {
     const checkInterrupt = () => {
+      if (strayError) throw new Error(`the soak's harness failed: ${strayError.message}`, { cause: strayError });
       if (opts.interrupt.aborted) throw new InterruptedError();
     };
     const client = (): Client => stack.client;
-    const status = (tenantId: string) => withTimeout(tenantStatus(client(), tenantId), QUERY_TIMEOUT_MS, `status of ${tenantId}`);
+    /**
+     * A call to Temporal with a gRPC deadline (so it ends by itself, never left retrying) and a
+     * time limit on top (an update or query can wait on a worker that is down).
+     */
+    const call = <T>(what: string, ms: number, fn: (c: Client) => Promise<T>): Promise<T> => {
+      const c = client();
+      return withTimeout(c.withDeadline(Date.now() + ms, () => fn(c)), ms + 5_000, what);
+    };
+    const status = (tenantId: string) => call(`status of ${tenantId}`, QUERY_TIMEOUT_MS, (c) => tenantStatus(c, tenantId));
 
     await stack.workers.start();
     say(`worker up; dev server ${stack.port}, db ${path.relative(process.cwd(), stack.dbFile)}`);
@@ -126,14 +173,14 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
     writeFileSync(path.join(opts.runDir, 'fault-plan.json'), JSON.stringify({ baseline: baselineRules(opts.httpTimeoutMs), phases }, null, 2));
 
     const settings: TenantSettingsInput[] = allDemoTenantSettings(data, { intervalSeconds: opts.intervalSeconds, activityTimeoutSeconds: opts.activityTimeoutSeconds });
-    for (const s of settings) await startTenant(client(), s);
+    for (const s of settings) await call(`start ${s.tenantId}`, 30_000, (c) => startTenant(c, s));
     say(`started ${settings.length} tenants (every ${opts.intervalSeconds} s); chaos for ${chaosSeconds} s, seed ${opts.seed}`);
 
     const chaosStart = Date.now();
     const chaosEnd = chaosStart + chaosSeconds * 1000;
     const chaos = new AbortController();
     const stopChaos = () => chaos.abort();
-    opts.interrupt.addEventListener('abort', stopChaos, { once: true });
+    halt.signal.addEventListener('abort', stopChaos, { once: true });
     const serverLock = new Mutex();
     const humans = new Humans(stack.control, Random.stream(opts.seed, 'humans'), data.tenants.map((t) => ({ tenantId: t.id, timezone: t.timezone })), chaosStart);
 
@@ -200,7 +247,7 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
       // Give the tenant something to post, so its next cycle talks to Personio.
       await humans.act({ tenantId: tenant.id, timezone: tenant.timezone }, 'create').catch(() => undefined);
       const deadline = chaosEnd + Math.min(120_000, opts.settleSeconds * 500);
-      while (Date.now() < deadline && !opts.interrupt.aborted) {
+      while (Date.now() < deadline && !halt.signal.aborted) {
         const view = await status(tenant.id).catch(() => undefined);
         if (view?.status === 'auth-failed') {
           rotation.authFailedAfterSeconds = Math.round((Date.now() - rotatedAt) / 1000);
@@ -208,16 +255,16 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
           say(`${tenant.id} is auth-failed after ${rotation.authFailedAfterSeconds} s (${(view.statusReason ?? '').slice(0, 120)})`);
           break;
         }
-        await sleep(2_000, opts.interrupt);
+        await sleep(2_000, halt.signal);
       }
       if (rotation.authFailedAfterSeconds === null) say(`${tenant.id} never reported auth-failed after the rotation`);
       const current = await stack.secrets.get(tenant.id);
       await stack.secrets.put(tenant.id, { ...current, personio: fresh });
-      for (let i = 0; i < 30 && !opts.interrupt.aborted; i++) {
+      for (let i = 0; i < 30 && !halt.signal.aborted; i++) {
         const view = await status(tenant.id).catch(() => undefined);
         if (view && view.status !== 'auth-failed') break;
         if (view) {
-          const ok = await withTimeout(resumeTenant(client(), tenant.id), QUERY_TIMEOUT_MS, `resume ${tenant.id}`).then(
+          const ok = await call(`resume ${tenant.id}`, QUERY_TIMEOUT_MS, (c) => resumeTenant(c, tenant.id)).then(
             () => true,
             (err) => void say(`resume ${tenant.id}: ${errorText(err)}`),
           );
@@ -227,7 +274,7 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
             break;
           }
         }
-        await sleep(2_000, opts.interrupt);
+        await sleep(2_000, halt.signal);
       }
     })().catch((err) => say(`rotation failed: ${errorText(err)}`));
 
@@ -268,7 +315,7 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
     say('chaos over: clearing faults, worker up, settling');
     await ledger.clearAll();
     await serverLock.run(() => stack.workers.start());
-    await Promise.race([rotationDone, sleep(Math.max(0, settleDeadline - Date.now()), opts.interrupt)]);
+    await Promise.race([rotationDone, sleep(Math.max(0, settleDeadline - Date.now()), halt.signal)]);
     checkInterrupt();
 
     const cycles: Record<string, number> = {};
@@ -277,22 +324,22 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
       let quiet = 0;
       cycles[tenantId] = 0;
       let why = 'settle timed out';
-      while (Date.now() < settleDeadline && !opts.interrupt.aborted) {
+      while (Date.now() < settleDeadline && !halt.signal.aborted) {
         try {
           if (!stack.workers.running) await serverLock.run(() => stack.workers.start());
           const before = await status(tenantId);
           if (before.status === 'auth-failed') {
             say(`${tenantId} is auth-failed in the settle (${(before.statusReason ?? '').slice(0, 120)}); resuming`);
-            await withTimeout(resumeTenant(client(), tenantId), QUERY_TIMEOUT_MS, `resume ${tenantId}`);
+            await call(`resume ${tenantId}`, QUERY_TIMEOUT_MS, (c) => resumeTenant(c, tenantId));
             quiet = 0;
             continue;
           }
           if (before.status !== 'active') {
             why = `status ${before.status}`;
-            await sleep(2_000, opts.interrupt);
+            await sleep(2_000, halt.signal);
             continue;
           }
-          await withTimeout(syncTenantNow(client(), tenantId), Math.min(SYNC_NOW_TIMEOUT_MS, Math.max(1_000, settleDeadline - Date.now())), `sync-now ${tenantId}`);
+          await call(`sync-now ${tenantId}`, Math.min(SYNC_NOW_TIMEOUT_MS, Math.max(1_000, settleDeadline - Date.now())), (c) => syncTenantNow(c, tenantId));
           const after = await status(tenantId);
           cycles[tenantId]!++;
           const seen = new Set(before.recentRuns.map(runKey));
@@ -304,7 +351,7 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
         } catch (err) {
           quiet = 0;
           why = errorText(err);
-          await sleep(2_000, opts.interrupt);
+          await sleep(2_000, halt.signal);
         }
       }
       unsettled[tenantId] = why;
@@ -385,6 +432,7 @@ export async function runChaosSoak(opts: ChaosOptions): Promise<ChaosResult> {
   } finally {
     opts.interrupt.removeEventListener('abort', onInterrupt);
     await stack.stop();
+    onStrayError = undefined;
   }
 }
 

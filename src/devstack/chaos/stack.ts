@@ -32,6 +32,7 @@ export class ChaosStack {
   devServerRestarts = 0;
   private stopping: Promise<void> | undefined;
   private connection: Connection | undefined;
+  private readonly connections: Connection[] = [];
   private currentClient: Client | undefined;
 
   private constructor(
@@ -119,26 +120,43 @@ export class ChaosStack {
     const address = this.devServer?.address;
     if (!address) throw new Error('dev server is down');
     const connection = await Connection.connect({ address });
+    this.connections.push(connection);
     this.connection = connection;
     this.currentClient = new Client({ connection, namespace: this.namespace, dataConverter: this.dataConverter });
   }
 
+  /**
+   * After a restart the client's channel reconnects by itself; if it does not answer within
+   * half a minute a fresh connection takes over. Old connections are closed only at the end:
+   * closing one with calls still retrying inside it makes gRPC throw from a timer.
+   */
+  private async reconnect(): Promise<void> {
+    for (let i = 0; i < 6; i++) {
+      try {
+        await this.connection!.withDeadline(Date.now() + 5_000, () => this.connection!.workflowService.describeNamespace({ namespace: this.namespace }));
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.opts.log('the client did not reconnect by itself; opening a new connection');
+    await this.connect();
+  }
+
   private async disconnect(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
     this.currentClient = undefined;
-    await connection?.close().catch(() => undefined);
+    this.connection = undefined;
+    for (const c of this.connections.splice(0)) await c.close().catch(() => undefined);
   }
 
   /**
    * Stops the dev server (SIGTERM, SIGKILL after the grace time) and starts it again on the same
    * port and SQLite file. The worker goes down with it and a fresh one is started once the
-   * server is back; the parent's client is recreated.
+   * server is back; the parent's client reconnects (see reconnect).
    */
   async restartDevServer(): Promise<{ downSeconds: number }> {
     const t0 = Date.now();
     await this.workers.kill();
-    await this.disconnect();
     await this.devServer?.stop();
     this.devServer = undefined;
     // The port can take a moment to be free again; a stubborn failure ends the soak.
@@ -158,7 +176,7 @@ export class ChaosStack {
         await new Promise((r) => setTimeout(r, 2_000));
       }
     }
-    await this.connect();
+    await this.reconnect();
     this.devServerRestarts++;
     await this.workers.start();
     return { downSeconds: (Date.now() - t0) / 1000 };
