@@ -3,11 +3,12 @@
  * `sync:once` and the tests, so every caller starts and controls tenants the same way.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { ApplicationFailure, TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import { SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
-import { TenantSettings, type TenantSettingsInput, type TenantSettingsPatch } from '../domain/tenant-settings.js';
+import { applySettingsPatch, TenantSettings, type TenantSettingsChange, type TenantSettingsInput, type TenantSettingsPatch } from '../domain/tenant-settings.js';
 import { TASK_QUEUE, tenantWorkflowId } from '../workflows/ids.js';
 import {
+  NO_CHANGE,
   pauseUpdate,
   resumeUpdate,
   retryQuarantinedUpdate,
@@ -76,6 +77,15 @@ export class TenantOperationRejected extends Error {
   }
 }
 
+/** What a lifecycle verb did: `noChange` says why nothing was changed (the tenant was already so). */
+export interface VerbResult {
+  view: TenantStatusView;
+  noChange?: string;
+}
+
+const noChangeOf = (err: WorkflowUpdateFailedError): string | undefined =>
+  err.cause instanceof ApplicationFailure && err.cause.type === NO_CHANGE ? err.cause.message : undefined;
+
 /** Runs an update, turning a validator's rejection into an error that carries its reason. */
 async function update<R>(tenantId: string, operation: string, run: () => Promise<R>): Promise<R> {
   try {
@@ -88,14 +98,58 @@ async function update<R>(tenantId: string, operation: string, run: () => Promise
   }
 }
 
+/** A verb whose target state may already hold: that is a no-op (kubectl style), not a refusal. */
+async function verb(client: Client, tenantId: string, operation: string, run: () => Promise<TenantStatusView>): Promise<VerbResult> {
+  try {
+    return { view: await run() };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const noChange = noChangeOf(err);
+      if (noChange !== undefined) return { view: await tenantStatus(client, tenantId), noChange };
+      throw new TenantOperationRejected(tenantId, operation, err.cause?.message ?? err.message);
+    }
+    throw err;
+  }
+}
+
 export const tenantStatus = (client: Client, tenantId: string): Promise<TenantStatusView> => tenantHandle(client, tenantId).query(statusQuery);
-export const pauseTenant = (client: Client, tenantId: string) => update(tenantId, 'pause', () => tenantHandle(client, tenantId).executeUpdate(pauseUpdate));
-export const resumeTenant = (client: Client, tenantId: string) => update(tenantId, 'resume', () => tenantHandle(client, tenantId).executeUpdate(resumeUpdate));
+export const pauseTenant = (client: Client, tenantId: string) => verb(client, tenantId, 'pause', () => tenantHandle(client, tenantId).executeUpdate(pauseUpdate));
+export const resumeTenant = (client: Client, tenantId: string) => verb(client, tenantId, 'resume', () => tenantHandle(client, tenantId).executeUpdate(resumeUpdate));
 export const syncTenantNow = (client: Client, tenantId: string): Promise<RunSummary | null> =>
   update(tenantId, 'sync-now', () => tenantHandle(client, tenantId).executeUpdate(syncNowUpdate));
-export const stopTenant = (client: Client, tenantId: string) => update(tenantId, 'stop', () => tenantHandle(client, tenantId).executeUpdate(stopUpdate));
-export const updateTenantConfig = (client: Client, tenantId: string, patch: TenantSettingsPatch) =>
-  update(tenantId, 'update-config', () => tenantHandle(client, tenantId).executeUpdate(updateConfigUpdate, { args: [patch] }));
+
+/**
+ * Stops the tenant after its run in flight. Stopping a stopping tenant, or one whose workflow
+ * has already ended, is a no-op; `view` is then the final state when the workflow completed.
+ */
+export async function stopTenant(client: Client, tenantId: string): Promise<{ view?: TenantStatusView; noChange?: string; ended: boolean }> {
+  const handle = tenantHandle(client, tenantId);
+  try {
+    return { ...(await verb(client, tenantId, 'stop', () => handle.executeUpdate(stopUpdate))), ended: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    // No workflow at all is a real refusal; one that has ended is already stopped.
+    const closed = await handle.describe().catch(() => undefined);
+    if (!closed || closed.status.name === 'RUNNING') throw err;
+    if (closed.status.name === 'COMPLETED') return { view: await handle.result(), noChange: `tenant ${tenantId} is already stopped`, ended: true };
+    return { noChange: `tenant ${tenantId} has already ended (${closed.status.name.toLowerCase()})`, ended: true };
+  }
+}
+
+/**
+ * Sends whole top-level settings, fully parsed (what `timr-sync config` computes); the workflow
+ * validates them once and its handler only assigns them.
+ */
+export const changeTenantSettings = (client: Client, tenantId: string, change: TenantSettingsChange) =>
+  update(tenantId, 'update-config', () => tenantHandle(client, tenantId).executeUpdate(updateConfigUpdate, { args: [change] }));
+
+/** Applies a deep, partial patch: merged and parsed here, against the settings the workflow has now. */
+export async function updateTenantConfig(client: Client, tenantId: string, patch: TenantSettingsPatch): Promise<TenantStatusView> {
+  const current = (await tenantStatus(client, tenantId)).settings;
+  const applied = applySettingsPatch(current, patch);
+  if (!applied.ok) throw new TenantOperationRejected(tenantId, 'update-config', `invalid config for tenant ${tenantId}: ${applied.problems.join('; ')}`);
+  return changeTenantSettings(client, tenantId, applied.change);
+}
 export const retryQuarantined = (client: Client, tenantId: string, entryIds?: string[]) =>
   update(tenantId, 'retry', () => tenantHandle(client, tenantId).executeUpdate(retryQuarantinedUpdate, { args: [entryIds ? { entryIds } : {}] }));
 

@@ -36,3 +36,35 @@ export type TenantSettingsInput = z.input<typeof TenantSettings>;
 /** Fields `updateConfig` may change; identity (tenantId) is fixed for a workflow's life. */
 export const TenantSettingsPatch = TenantSettings.omit({ tenantId: true }).partial();
 export type TenantSettingsPatch = z.input<typeof TenantSettingsPatch>;
+
+/**
+ * What `updateConfig` carries: whole top-level settings, already parsed (defaults applied) by
+ * the client. The workflow's handler only assigns them: it runs again on every replay, where a
+ * newer schema or other ICU data must not be able to refuse what was accepted back then.
+ */
+export type TenantSettingsChange = Partial<Omit<TenantSettings, 'tenantId'>>;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Objects merge key by key at every depth (a patch of one override keeps the others); arrays and scalars replace. */
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) out[key] = deepMerge(base[key], value);
+  return out;
+}
+
+/**
+ * Client side of updateConfig: merges a (deep, partial) patch into the current settings and
+ * parses the result; returns the change to send (the touched top-level settings, parsed) or
+ * every problem as "path: message".
+ */
+export function applySettingsPatch(current: TenantSettings, patch: TenantSettingsPatch): { ok: true; settings: TenantSettings; change: TenantSettingsChange } | { ok: false; problems: string[] } {
+  if (!isPlainObject(patch)) return { ok: false, problems: ['(settings): updateConfig expects an object with the fields to change'] };
+  if ('tenantId' in patch) return { ok: false, problems: ['tenantId: cannot be changed; start a workflow for the other tenant instead'] };
+  const parsed = TenantSettings.safeParse(deepMerge(current, patch));
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`) };
+  const settings = parsed.data;
+  const change = Object.fromEntries(Object.keys(patch).map((key) => [key, settings[key as keyof TenantSettings]])) as TenantSettingsChange;
+  return { ok: true, settings, change };
+}

@@ -3,9 +3,15 @@
  * (CLI, tests) so names and types cannot drift apart.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { TenantSettingsPatch } from '../domain/tenant-settings.js';
+import type { TenantSettingsChange } from '../domain/tenant-settings.js';
 import type { RunSummary, TenantStatusView } from './types.js';
 import type { EntryLedger } from '../domain/ledger.js';
+
+/**
+ * ApplicationFailure type of a validator's rejection that means "already so": pausing a paused
+ * tenant, resuming an active one, stopping a stopping one. Callers report it as a no-op.
+ */
+export const NO_CHANGE = 'NoChange';
 
 export const statusQuery = defineQuery<TenantStatusView>('status');
 
@@ -13,7 +19,8 @@ export const pauseUpdate = defineUpdate<TenantStatusView>('pause');
 export const resumeUpdate = defineUpdate<TenantStatusView>('resume');
 /** Runs a cycle now; resolves with its summary (null when there was nothing to do). */
 export const syncNowUpdate = defineUpdate<RunSummary | null>('syncNow');
-export const updateConfigUpdate = defineUpdate<TenantStatusView, [TenantSettingsPatch]>('updateConfig');
+/** Whole top-level settings, fully parsed by the client (see TenantSettingsChange); the handler only assigns them. */
+export const updateConfigUpdate = defineUpdate<TenantStatusView, [TenantSettingsChange]>('updateConfig');
 /** Releases quarantined entries (all, or the listed ids) and runs a cycle. */
 export const retryQuarantinedUpdate = defineUpdate<{ released: number }, [{ entryIds?: string[] }]>('retryQuarantined');
 /** Finishes the run in flight, then completes the workflow. */

@@ -226,9 +226,10 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(retry.stderr.trim().split('\n')).toHaveLength(1);
     expect(retry.stderr).toContain('resume it before retrying');
 
+    // Already paused: a no-op that says so, exit 0 (kubectl style).
     const pauseAgain = await cli('pause', tenantId);
-    expect(pauseAgain.code).toBe(1);
-    expect(pauseAgain.stderr).toContain('only an active tenant can be paused');
+    expect(pauseAgain.code, pauseAgain.stderr).toBe(0);
+    expect(pauseAgain.stdout).toBe(`tenant ${tenantId} is already paused; nothing changed; resume with: timr-sync resume ${tenantId}\n`);
   });
 
   it('resume makes the tenant active again; retry of an unknown entry names it', async () => {
@@ -236,6 +237,9 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`tenant ${tenantId} is now active`);
     expect((await statusJson()).status).toBe('active');
+    const resumeAgain = await cli('resume', tenantId);
+    expect(resumeAgain.code, resumeAgain.stderr).toBe(0);
+    expect(resumeAgain.stdout).toBe(`tenant ${tenantId} is already active; nothing to resume; nothing changed\n`);
 
     const retry = await cli('retry', tenantId, '--entry', 'no-such-entry');
     expect(retry.code).toBe(1);
@@ -289,6 +293,10 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(stopped.stdout).toContain(`tenant ${tenantId} is stopping`);
     expect(stopped.stdout).toContain(`tenant ${tenantId} stopped`);
 
+    // Stopping a stopped tenant is a no-op; pausing it is a real refusal.
+    const stopAgain = await cli('stop', tenantId, '--wait');
+    expect(stopAgain.code, stopAgain.stderr).toBe(0);
+    expect(stopAgain.stdout).toBe(`tenant ${tenantId} is already stopped; nothing changed\n`);
     const pause = await cli('pause', tenantId);
     expect(pause.code).toBe(1);
     expect(pause.stderr.trim().split('\n')).toHaveLength(1);

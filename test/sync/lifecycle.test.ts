@@ -86,11 +86,12 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     await fx.start(tenantId, { intervalSeconds: 5 });
     await fx.waitForCycles(tenantId, 1, 60_000);
 
-    const paused = await pauseTenant(fx.env.client, tenantId);
+    const { view: paused } = await pauseTenant(fx.env.client, tenantId);
     expect(paused.status).toBe('paused');
     expect(paused.nextSyncAt).toBeNull();
     expect(await rejection(syncTenantNow(fx.env.client, tenantId))).toMatch(new RegExp(`tenant ${tenantId} is paused; resume it first`));
-    expect(await rejection(pauseTenant(fx.env.client, tenantId))).toMatch(/only an active tenant can be paused/);
+    // Pausing again is a no-op that says so (kubectl style), not a refusal.
+    expect(await pauseTenant(fx.env.client, tenantId)).toMatchObject({ noChange: `tenant ${tenantId} is already paused`, view: { status: 'paused' } });
     expect(await rejection(retryQuarantined(fx.env.client, tenantId))).toMatch(new RegExp(`tenant ${tenantId} is paused; resume it before retrying`));
 
     const created = await recordEntry(tenantId);
@@ -108,7 +109,7 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     // A long interval from here on, so a cycle soon after resuming can only be the resume's own.
     await updateTenantConfig(fx.env.client, tenantId, { intervalSeconds: 120 });
     const resumedAt = Date.now();
-    const resumed = await resumeTenant(fx.env.client, tenantId);
+    const { view: resumed } = await resumeTenant(fx.env.client, tenantId);
     expect(resumed.status).toBe('active');
     const after = await fx.waitForCycles(tenantId, before.cycles + 1, 30_000);
     expect(Date.now() - resumedAt).toBeLessThan(30_000);
@@ -128,9 +129,10 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     try {
       const syncing = syncTenantNow(fx.env.client, tenantId);
       const inFlight = await fx.waitForStatus(tenantId, (s) => s.runInFlight !== null, 20_000, 'a run in flight');
-      const stopping = await stopTenant(fx.env.client, tenantId);
-      expect(stopping.status).toBe('stopping');
-      expect(stopping.statusReason).toBe(`finishing ${inFlight.runInFlight}`);
+      const { view: stopping } = await stopTenant(fx.env.client, tenantId);
+      expect(stopping?.status).toBe('stopping');
+      expect(stopping?.statusReason).toBe(`finishing ${inFlight.runInFlight}`);
+      expect(await stopTenant(fx.env.client, tenantId)).toMatchObject({ noChange: `tenant ${tenantId} is already stopping`, ended: false });
 
       const handle = tenantHandle(fx.env.client, tenantId);
       const final = await handle.result();
@@ -158,6 +160,8 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
     await stopTenant(fx.env.client, tenantId);
     const final = await tenantHandle(fx.env.client, tenantId).result();
     expect(final).toMatchObject({ status: 'stopped', statusReason: 'stopped by an operator', runCount: runs, runInFlight: null });
+    // Stopping a stopped tenant is a no-op that says so.
+    expect(await stopTenant(fx.env.client, tenantId)).toMatchObject({ noChange: `tenant ${tenantId} is already stopped`, ended: true, view: { status: 'stopped' } });
   });
 
   it('updateConfig: an invalid time zone or interval is refused with the field and the fix; a valid interval applies at once', async () => {

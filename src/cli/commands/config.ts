@@ -3,8 +3,8 @@
  * update. The change is computed here against the tenant's current settings and whole
  * top-level settings are sent, so a nested `--set` never resets its sibling settings.
  */
-import { tenantStatus, updateTenantConfig } from '../../control/tenants.js';
-import { TenantSettings, type TenantSettingsPatch } from '../../domain/tenant-settings.js';
+import { changeTenantSettings, tenantStatus } from '../../control/tenants.js';
+import { TenantSettings, type TenantSettingsChange } from '../../domain/tenant-settings.js';
 import { flattenSettings } from '../format/settings.js';
 import { printLines } from './cli-io.js';
 import { answerQuickly } from './answer-deadline.js';
@@ -29,7 +29,8 @@ export interface SettingChange {
 }
 
 export interface ConfigPlan {
-  patch: TenantSettingsPatch;
+  /** Whole top-level settings, parsed: the workflow's handler assigns them as they are. */
+  patch: TenantSettingsChange;
   changes: SettingChange[];
 }
 
@@ -80,7 +81,7 @@ export function planConfigChange(current: TenantSettings, input: ConfigInput): C
   if (!parsed.success) throw invalidSettingsError(tenantId, parsed.error.issues, FIX);
   const settings = parsed.data;
   // Whole top-level values with defaults applied: an unset top-level setting is sent as its default.
-  const patch = Object.fromEntries(touched.map((key) => [key, settings[key as keyof TenantSettings]])) as TenantSettingsPatch;
+  const patch = Object.fromEntries(touched.map((key) => [key, settings[key as keyof TenantSettings]])) as TenantSettingsChange;
   return { patch, changes: diffSettings(current, settings) };
 }
 
@@ -120,7 +121,7 @@ Every change is validated first; if anything is invalid, nothing is changed.`,
       printLines(ctx.io.stdout, `tenant ${tenantId}: the settings already have these values; nothing was changed`);
       return 0;
     }
-    const view = await answerQuickly(ctx, (client) => updateTenantConfig(client, tenantId, plan.patch));
+    const view = await answerQuickly(ctx, (client) => changeTenantSettings(client, tenantId, plan.patch));
     // What the workflow now holds, which is what counts (another operator may have changed something meanwhile).
     printLines(ctx.io.stdout, [`tenant ${tenantId}: settings changed, effective from the next sync:`, ...renderChanges(diffSettings(current, view.settings))]);
     return 0;

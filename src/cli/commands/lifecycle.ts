@@ -1,4 +1,8 @@
-/** pause, resume and stop: one update each; the workflow's validators decide what is allowed. */
+/**
+ * pause, resume and stop: one update each; the workflow's validators decide what is allowed.
+ * Asking for the state the tenant is already in is a no-op that says so and exits 0 (kubectl
+ * style), so scripts can apply a desired state; a real refusal stays exit 1.
+ */
 import { pauseTenant, resumeTenant, stopTenant, tenantHandle } from '../../control/tenants.js';
 import type { TenantStatusView } from '../../workflows/types.js';
 import { startElapsedTicker } from '../format/elapsed-ticker.js';
@@ -20,8 +24,9 @@ Stops scheduling syncs for an active tenant. A run already in flight finishes. N
 lost: entries recorded meanwhile stay changeable in timr and are transferred after resume.`,
   async run(args, ctx) {
     const tenantId = tenantIdFrom(parseCommandArgs(args, {}).positionals);
-    const view = await answerQuickly(ctx, (client) => pauseTenant(client, tenantId));
-    printLines(ctx.io.stdout, `tenant ${tenantId} is now ${describeState(view)}; resume with: timr-sync resume ${tenantId}`);
+    const { view, noChange } = await answerQuickly(ctx, (client) => pauseTenant(client, tenantId));
+    const state = noChange !== undefined ? `${noChange}; nothing changed` : `tenant ${tenantId} is now ${describeState(view)}`;
+    printLines(ctx.io.stdout, `${state}; resume with: timr-sync resume ${tenantId}`);
     return 0;
   },
 };
@@ -35,8 +40,13 @@ Resumes a paused tenant, or an auth-failed one after new credentials were stored
 (npm run secrets -- set <ref> ...). A sync starts right away.`,
   async run(args, ctx) {
     const tenantId = tenantIdFrom(parseCommandArgs(args, {}).positionals);
-    const view = await answerQuickly(ctx, (client) => resumeTenant(client, tenantId));
-    printLines(ctx.io.stdout, `tenant ${tenantId} is now ${describeState(view)}; a sync starts right away (follow it with: timr-sync status ${tenantId})`);
+    const { view, noChange } = await answerQuickly(ctx, (client) => resumeTenant(client, tenantId));
+    printLines(
+      ctx.io.stdout,
+      noChange !== undefined
+        ? `${noChange}; nothing changed`
+        : `tenant ${tenantId} is now ${describeState(view)}; a sync starts right away (follow it with: timr-sync status ${tenantId})`,
+    );
     return 0;
   },
 };
@@ -52,9 +62,13 @@ then the workflow ends. Start it again with "timr-sync start".
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { wait: { type: 'boolean' } });
     const tenantId = tenantIdFrom(positionals);
-    const view = await answerQuickly(ctx, (client) => stopTenant(client, tenantId));
-    printLines(ctx.io.stdout, `tenant ${tenantId} is ${describeState(view)}${view.runInFlight ? `; ${view.runInFlight} finishes first` : ''}`);
-    if (values.wait) {
+    const { view, noChange, ended } = await answerQuickly(ctx, (client) => stopTenant(client, tenantId));
+    if (noChange !== undefined) {
+      printLines(ctx.io.stdout, `${noChange}; nothing changed`);
+    } else if (view) {
+      printLines(ctx.io.stdout, `tenant ${tenantId} is ${describeState(view)}${view.runInFlight ? `; ${view.runInFlight} finishes first` : ''}`);
+    }
+    if (values.wait && !ended) {
       const ticker = startElapsedTicker(ctx.io.stderr, `waiting for tenant ${tenantId} to stop…`);
       let final: TenantStatusView;
       try {

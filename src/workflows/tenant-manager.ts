@@ -1,0 +1,321 @@
+/**
+ * One tenant's state and rules, as one class (the shape of the Temporal sample
+ * safe-message-handlers' ClusterManager): every update's validator and handler, the status
+ * view, what a cycle passes to its activities and child runs, and what survives
+ * continue-as-new. `tenant-sync.ts` only registers the handlers and runs the loop, so these
+ * rules are unit-tested without a server (test/workflows/tenant-manager.test.ts).
+ *
+ * Rules worth knowing:
+ *  - a validator that finds the tenant already where the caller wants it (pause a paused one,
+ *    resume an active one, stop a stopping one) rejects with a `NoChange` failure: the caller
+ *    reports a no-op, and nothing enters history;
+ *  - `stop` is final: no later outcome (an auth failure of the run in flight) overwrites it;
+ *  - a sync-now is always answered: by the cycle it waits for, or with null once no further
+ *    cycle will run (stopped, auth-failed); continue-as-new waits for it, never the reverse.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
+import { heldEntries } from './held.js';
+import { runWorkflowId } from './ids.js';
+import { NO_CHANGE } from './messages.js';
+import { checkSettingsChange } from './settings-validation.js';
+import type { RunSummary, SyncRunInput, SyncRunReport, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput } from './types.js';
+
+const RECENT_RUNS = 10;
+/** A run's error in the recent-runs list; the full text is in the run's own history. */
+const MAX_ERROR_CHARS = 500;
+/** Continue-as-new well before the server would force it, to keep the UI snappy. */
+export const MAX_HISTORY_EVENTS = 2_000;
+const DEFAULT_CYCLES_BEFORE_CONTINUE_AS_NEW = 500;
+
+function initialState(settings: TenantSettings, nowMs: number): TenantState {
+  return {
+    status: 'active',
+    runCount: 0,
+    cycles: 0,
+    // Deletions older than the look-back window cannot concern entries we will transfer.
+    deletionWatermark: new Date(nowMs - settings.lookbackDays * 86_400_000).toISOString(),
+    quarantined: [],
+    recentRuns: [],
+    nextSyncAt: null,
+    // A new tenant syncs right away; its first interval starts after that.
+    syncRequested: true,
+  };
+}
+
+const noChange = (message: string) => ApplicationFailure.create({ type: NO_CHANGE, message, nonRetryable: true });
+
+const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text);
+
+export interface TenantHooks {
+  /** Publishes the search attributes (status, last outcome); a no-op in unit tests. */
+  publish(attributes: { tenantId: string; status: TenantStatus; lastRunOutcome: string }): void;
+}
+
+export class TenantManager {
+  settings: TenantSettings;
+  readonly state: TenantState;
+  /** Workflow id of the child run in flight. */
+  runInFlight: string | null = null;
+  /** A cycle is running; a sync-now asked meanwhile waits for the next one. */
+  private inCycle = false;
+  /** The last run recorded in the current cycle (null when the cycle had nothing to do). */
+  private cycleRun: RunSummary | null = null;
+  private cyclesThisExecution = 0;
+  readonly cyclesBeforeContinueAsNew: number;
+
+  constructor(
+    input: TenantWorkflowInput,
+    private readonly hooks: TenantHooks,
+    nowMs: number = Date.now(),
+  ) {
+    this.settings = input.settings;
+    this.state = input.state ?? initialState(input.settings, nowMs);
+    this.cyclesBeforeContinueAsNew = input.continueAsNewAfterCycles ?? DEFAULT_CYCLES_BEFORE_CONTINUE_AS_NEW;
+  }
+
+  get tenantId(): string {
+    return this.settings.tenantId;
+  }
+
+  get status(): TenantStatus {
+    return this.state.status;
+  }
+
+  view(): TenantStatusView {
+    const s = this.state;
+    return {
+      tenantId: this.tenantId,
+      status: s.status,
+      ...(s.statusReason !== undefined && { statusReason: s.statusReason }),
+      settings: this.settings,
+      nextSyncAt: s.status === 'active' ? s.nextSyncAt : null,
+      runInFlight: this.runInFlight,
+      runCount: s.runCount,
+      cycles: s.cycles,
+      recentRuns: s.recentRuns,
+      quarantined: s.quarantined,
+      unresolved: s.unresolved ?? [],
+    };
+  }
+
+  publish(): void {
+    this.hooks.publish({ tenantId: this.tenantId, status: this.state.status, lastRunOutcome: this.state.recentRuns[0]?.outcome ?? 'none' });
+  }
+
+  private setStatus(status: TenantStatus, reason?: string): void {
+    this.state.status = status;
+    this.state.statusReason = reason;
+    this.publish();
+  }
+
+  // ---- updates: validate*() decides (and never changes state), the handler method applies ----
+
+  validatePause(): void {
+    const { status } = this.state;
+    if (status === 'paused') throw noChange(`tenant ${this.tenantId} is already paused`);
+    if (status !== 'active') throw new Error(`tenant ${this.tenantId} is ${status}; only an active tenant can be paused`);
+  }
+
+  pause(): TenantStatusView {
+    this.setStatus('paused', 'paused by an operator');
+    return this.view();
+  }
+
+  validateResume(): void {
+    const { status } = this.state;
+    if (status === 'active') throw noChange(`tenant ${this.tenantId} is already active; nothing to resume`);
+    if (status !== 'paused' && status !== 'auth-failed') throw new Error(`tenant ${this.tenantId} is ${status}; only a paused or auth-failed tenant can be resumed`);
+  }
+
+  resume(): TenantStatusView {
+    this.setStatus('active');
+    // Continue where it stopped: entries left changeable are picked up right away.
+    this.state.syncRequested = true;
+    return this.view();
+  }
+
+  validateSyncNow(): void {
+    const { status } = this.state;
+    if (status === 'paused') throw new Error(`tenant ${this.tenantId} is paused; resume it first`);
+    if (status === 'auth-failed') {
+      throw new Error(`tenant ${this.tenantId} is auth-failed (${this.state.statusReason ?? 'credentials rejected'}); store new credentials, then resume`);
+    }
+    if (status !== 'active') throw new Error(`tenant ${this.tenantId} is ${status}`);
+  }
+
+  /** Asks for a cycle; returns the cycle count the caller waits for. */
+  requestSync(): number {
+    // A cycle already under way planned its work before this request: wait for the next one.
+    const target = this.state.cycles + (this.inCycle ? 2 : 1);
+    this.state.syncRequested = true;
+    return target;
+  }
+
+  /** The cycle waited for is done, or none will come (stopped, credentials rejected). */
+  syncAnswered(target: number): boolean {
+    if (this.state.cycles >= target) return true;
+    const { status } = this.state;
+    return status === 'stopped' || status === 'auth-failed' || (status === 'stopping' && !this.inCycle);
+  }
+
+  syncAnswer(target: number): RunSummary | null {
+    return this.state.cycles >= target ? this.cycleRun : null;
+  }
+
+  validateConfig(change: TenantSettingsChange): void {
+    const { status } = this.state;
+    if (status === 'stopping' || status === 'stopped') throw new Error(`tenant ${this.tenantId} is ${status}`);
+    checkSettingsChange(this.settings, change);
+  }
+
+  /** Only assigns: the validator checked the change once, and this also runs on every replay. */
+  applyConfig(change: TenantSettingsChange): TenantStatusView {
+    this.settings = { ...this.settings, ...change };
+    return this.view();
+  }
+
+  validateRetry(arg: { entryIds?: string[] } | undefined): void {
+    if (this.state.status !== 'active') throw new Error(`tenant ${this.tenantId} is ${this.state.status}; resume it before retrying entries`);
+    const unknown = (arg?.entryIds ?? []).filter((id) => !this.state.quarantined.some((q) => q.entryId === id));
+    if (unknown.length) throw new Error(`not quarantined for tenant ${this.tenantId}: ${unknown.join(', ')}`);
+  }
+
+  retry(arg: { entryIds?: string[] } | undefined): { released: number } {
+    const ids = arg?.entryIds;
+    const before = this.state.quarantined.length;
+    this.state.quarantined = ids ? this.state.quarantined.filter((q) => !ids.includes(q.entryId)) : [];
+    this.state.syncRequested = true;
+    return { released: before - this.state.quarantined.length };
+  }
+
+  validateStop(): void {
+    const { status } = this.state;
+    if (status === 'stopping') throw noChange(`tenant ${this.tenantId} is already stopping`);
+    if (status === 'stopped') throw noChange(`tenant ${this.tenantId} is already stopped`);
+  }
+
+  stop(): TenantStatusView {
+    this.setStatus('stopping', this.runInFlight ? `finishing ${this.runInFlight}` : undefined);
+    return this.view();
+  }
+
+  // ---- the loop ----
+
+  stopRequested(): boolean {
+    return this.state.status === 'stopping';
+  }
+
+  /** An active tenant with a sync asked for (by the interval, an operator or a resume). */
+  cycleWanted(): boolean {
+    return this.state.status === 'active' && this.state.syncRequested;
+  }
+
+  /** Sets the next sync time; returns how long to wait for it. */
+  scheduleNext(nowMs: number): number {
+    const at = nowMs + this.settings.intervalSeconds * 1000;
+    this.state.nextSyncAt = new Date(at).toISOString();
+    return at - nowMs;
+  }
+
+  beginCycle(): void {
+    this.state.syncRequested = false;
+    this.state.nextSyncAt = null;
+    this.inCycle = true;
+    this.cycleRun = null;
+  }
+
+  endCycle(): void {
+    this.inCycle = false;
+    this.state.cycles += 1;
+    this.cyclesThisExecution += 1;
+  }
+
+  /** Input of the cheap check at the start of a cycle. */
+  checkInput() {
+    const s = this.settings;
+    return {
+      tenantId: this.tenantId,
+      credentialsRef: s.credentialsRef,
+      sync: s.sync,
+      lookbackDays: s.lookbackDays,
+      held: heldEntries(this.state.quarantined, this.state.settled),
+      deletionWatermark: this.state.deletionWatermark,
+    };
+  }
+
+  /** Writes of unknown outcome need a run even when timr has nothing new (e.g. the entry was deleted). */
+  runNeeded(check: { hasWork: boolean }): boolean {
+    return check.hasWork || (this.state.unresolved?.length ?? 0) > 0;
+  }
+
+  /** Numbers the next run. */
+  nextRun(): { runNumber: number; workflowId: string; input: SyncRunInput } {
+    this.state.runCount += 1;
+    const runNumber = this.state.runCount;
+    const s = this.state;
+    return {
+      runNumber,
+      workflowId: runWorkflowId(this.tenantId, runNumber),
+      input: { settings: this.settings, runNumber, quarantined: s.quarantined, settled: s.settled ?? {}, deletionWatermark: s.deletionWatermark, unresolved: s.unresolved ?? [] },
+    };
+  }
+
+  /** Held entries that need nothing any more (the check or a run found them deleted, retyped, done). */
+  release(ids: readonly string[] | undefined): void {
+    if (!ids?.length) return;
+    this.state.quarantined = this.state.quarantined.filter((q) => !ids.includes(q.entryId));
+    if (this.state.settled) for (const id of ids) delete this.state.settled[id];
+  }
+
+  recordRun(summary: RunSummary, report?: SyncRunReport): void {
+    const s = this.state;
+    const entry = summary.error !== undefined ? { ...summary, error: clip(summary.error) } : summary;
+    s.recentRuns = [entry, ...s.recentRuns].slice(0, RECENT_RUNS);
+    this.cycleRun = entry;
+    if (report) {
+      this.release(report.releasedQuarantine);
+      if (report.settled && Object.keys(report.settled).length) s.settled = { ...s.settled, ...report.settled };
+      // Quarantine: the run's verdicts replace earlier ones for the entries it looked at.
+      const seen = new Set(report.entries.map((e) => e.entryId));
+      const fresh = new Set(report.quarantined.map((r) => r.entryId));
+      s.quarantined = [...s.quarantined.filter((q) => !seen.has(q.entryId) && !fresh.has(q.entryId)), ...report.quarantined];
+      if (report.deletionWatermark) s.deletionWatermark = report.deletionWatermark;
+      // The run resolved what it could of the carried writes; what it reports is what is left.
+      s.unresolved = report.unresolved ?? s.unresolved ?? [];
+    }
+    this.publish();
+  }
+
+  /**
+   * The credentials were refused. The tenant waits for new ones and a resume — unless an
+   * operator asked it to stop meanwhile: a stop is never overwritten (the run's own record keeps
+   * the auth failure).
+   */
+  authFailed(reason: string): void {
+    if (this.state.status === 'stopping' || this.state.status === 'stopped') return;
+    this.setStatus('auth-failed', reason);
+  }
+
+  /** Another child run in this cycle: a chunked backfill goes on while it makes progress. */
+  continueCycle(report: SyncRunReport): boolean {
+    const c = report.counts;
+    const progressed = c.transferred + c.updated + c.relocked + c.deleted > 0;
+    return report.more && progressed && this.state.status === 'active';
+  }
+
+  continueAsNewDue(info: { continueAsNewSuggested: boolean; historyLength: number }): boolean {
+    return info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS || this.cyclesThisExecution >= this.cyclesBeforeContinueAsNew;
+  }
+
+  continueAsNewInput(): TenantWorkflowInput {
+    return { settings: this.settings, state: this.state, continueAsNewAfterCycles: this.cyclesBeforeContinueAsNew };
+  }
+
+  stopped(): TenantStatusView {
+    this.state.status = 'stopped';
+    this.state.statusReason = 'stopped by an operator';
+    this.publish();
+    return this.view();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The tenant's rules without a server: TenantManager is plain state plus methods, so every
+ * validator and every transition is checked in milliseconds.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { TenantSettings } from '../../src/domain/tenant-settings.js';
+import { TenantManager } from '../../src/workflows/tenant-manager.js';
+import type { SyncRunReport } from '../../src/workflows/types.js';
+
+const settings = TenantSettings.parse({ tenantId: 'acme', credentialsRef: 'acme' });
+
+function manager(continueAsNewAfterCycles?: number) {
+  const published: string[] = [];
+  const m = new TenantManager({ settings, ...(continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles }) }, { publish: (a) => published.push(a.status) });
+  return { m, published };
+}
+
+const thrown = (fn: () => void): unknown => {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+};
+
+const report = (over: Partial<SyncRunReport> = {}): SyncRunReport => ({
+  tenantId: 'acme',
+  runId: 'tenant/acme/run/1',
+  outcome: 'succeeded',
+  counts: { eligible: 0, transferred: 0, updated: 0, relocked: 0, deleted: 0, quarantined: 0, deferred: 0, failed: 0, unresolved: 0, notStarted: 0, compensations: 0 },
+  entries: [],
+  quarantined: [],
+  deletionWatermark: null,
+  more: false,
+  ...over,
+});
+
+describe('TenantManager: verbs that find the tenant already so are no-ops (NoChange), real refusals are errors', () => {
+  it('pause, resume and stop', () => {
+    const { m } = manager();
+    expect(thrown(() => m.validateResume())).toMatchObject({ type: 'NoChange', message: 'tenant acme is already active; nothing to resume' });
+    m.validatePause();
+    m.pause();
+    expect(thrown(() => m.validatePause())).toMatchObject({ type: 'NoChange', message: 'tenant acme is already paused' });
+    m.validateResume();
+    m.resume();
+    m.validateStop();
+    m.stop();
+    expect(thrown(() => m.validateStop())).toMatchObject({ type: 'NoChange', message: 'tenant acme is already stopping' });
+    // Real refusals: not a NoChange.
+    const pause = thrown(() => m.validatePause());
+    expect(pause).toBeInstanceOf(Error);
+    expect(pause).not.toBeInstanceOf(ApplicationFailure);
+    expect((pause as Error).message).toBe('tenant acme is stopping; only an active tenant can be paused');
+    expect((thrown(() => m.validateResume()) as Error).message).toMatch(/is stopping; only a paused or auth-failed tenant can be resumed/);
+    m.stopped();
+    expect(thrown(() => m.validateStop())).toMatchObject({ type: 'NoChange', message: 'tenant acme is already stopped' });
+  });
+});
+
+describe('TenantManager: a stop is final', () => {
+  it('an auth failure of the run in flight does not overwrite stopping', () => {
+    const { m } = manager();
+    m.beginCycle();
+    m.runInFlight = 'tenant/acme/run/1';
+    m.stop();
+    m.authFailed('Personio rejected the client credentials');
+    expect(m.status).toBe('stopping');
+    expect(m.stopRequested()).toBe(true);
+  });
+
+  it('without a stop, an auth failure is the status (also over a pause)', () => {
+    const { m, published } = manager();
+    m.pause();
+    m.authFailed('Personio rejected the client credentials');
+    expect(m.view()).toMatchObject({ status: 'auth-failed', statusReason: 'Personio rejected the client credentials' });
+    expect(published.at(-1)).toBe('auth-failed');
+  });
+});
+
+describe('TenantManager: sync-now is always answered', () => {
+  it('asked between cycles: the next cycle answers it with its run', () => {
+    const { m } = manager();
+    m.beginCycle();
+    m.endCycle(); // the first cycle
+    const target = m.requestSync();
+    expect(target).toBe(2);
+    expect(m.cycleWanted()).toBe(true);
+    m.beginCycle();
+    expect(m.syncAnswered(target)).toBe(false);
+    m.recordRun({ runNumber: 1, workflowId: 'tenant/acme/run/1', startedAt: 'a', finishedAt: 'b', outcome: 'succeeded' }, report());
+    m.endCycle();
+    expect(m.syncAnswered(target)).toBe(true);
+    expect(m.syncAnswer(target)).toMatchObject({ runNumber: 1 });
+  });
+
+  it('asked during a cycle: waits for the one after it, and that cycle is wanted at once', () => {
+    const { m } = manager(1);
+    m.beginCycle();
+    const target = m.requestSync();
+    expect(target).toBe(2);
+    m.endCycle();
+    expect(m.syncAnswered(target)).toBe(false);
+    // Continue-as-new is due, but the loop sees a cycle is wanted and runs it first.
+    expect(m.continueAsNewDue({ continueAsNewSuggested: false, historyLength: 10 })).toBe(true);
+    expect(m.cycleWanted()).toBe(true);
+  });
+
+  it('a stop answers it with null once no cycle is running; so does an auth failure', () => {
+    const { m } = manager();
+    m.beginCycle();
+    const target = m.requestSync();
+    m.stop();
+    expect(m.syncAnswered(target)).toBe(false); // the cycle in flight still finishes
+    m.endCycle();
+    expect(m.syncAnswered(target)).toBe(true);
+    expect(m.syncAnswer(target)).toBeNull();
+
+    const other = manager().m;
+    const t2 = other.requestSync();
+    other.authFailed('refused');
+    expect(other.syncAnswered(t2)).toBe(true);
+    expect(other.syncAnswer(t2)).toBeNull();
+  });
+});
+
+describe('TenantManager: settings and recorded runs', () => {
+  it('applyConfig assigns the change as it is (the validator checked it once)', () => {
+    const { m } = manager();
+    const sync = { ...settings.sync, timezone: 'Europe/Berlin' };
+    m.validateConfig({ sync });
+    expect(() => m.validateConfig({ sync: { ...sync, timezone: 'Mars/Olympus_Mons' } })).toThrow(/invalid config for tenant acme: sync\.timezone/);
+    // On replay no validator runs: whatever was accepted is assigned, never re-parsed.
+    m.applyConfig({ sync: { ...sync, timezone: 'Mars/Olympus_Mons' } });
+    expect(m.settings.sync.timezone).toBe('Mars/Olympus_Mons');
+    expect(m.settings.intervalSeconds).toBe(settings.intervalSeconds);
+  });
+
+  it('keeps ten recent runs and clips long errors', () => {
+    const { m } = manager();
+    for (let n = 1; n <= 12; n++) m.recordRun({ runNumber: n, workflowId: `tenant/acme/run/${n}`, startedAt: 'a', finishedAt: 'b', outcome: 'failed', error: 'x'.repeat(5_000) });
+    const runs = m.view().recentRuns;
+    expect(runs.map((r) => r.runNumber)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    expect(runs[0]!.error!.length).toBe(500);
+  });
+});
