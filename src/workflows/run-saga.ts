@@ -94,6 +94,8 @@ export class RunSaga {
   /** Writes of earlier runs this run must resolve first; removed once resolved. */
   private readonly carried = new Map<string, UnresolvedWrite>();
   private plan: RunPlan | undefined;
+  /** Why planning failed; the run then did nothing. */
+  private planError: string | undefined;
   private authFailure: string | undefined;
   private deletionsComplete = true;
 
@@ -142,18 +144,28 @@ export class RunSaga {
 
   async run(): Promise<SyncRunReport> {
     const { settings } = this.input;
-    const plan = await this.acts.plan(
-      {
-        ...this.ref,
-        runId: this.env.runId,
-        sync: settings.sync,
-        lookbackDays: settings.lookbackDays,
-        chunkSize: settings.chunkSize,
-        held: heldEntries(this.input.quarantined, this.input.settled),
-        deletionWatermark: this.input.deletionWatermark,
-      },
-      `${this.tenantId}: plan run ${this.input.runNumber}`,
-    );
+    let plan: RunPlan;
+    try {
+      plan = await this.acts.plan(
+        {
+          ...this.ref,
+          runId: this.env.runId,
+          sync: settings.sync,
+          lookbackDays: settings.lookbackDays,
+          chunkSize: settings.chunkSize,
+          held: heldEntries(this.input.quarantined, this.input.settled),
+          deletionWatermark: this.input.deletionWatermark,
+        },
+        `${this.tenantId}: plan run ${this.input.runNumber}`,
+      );
+    } catch (err) {
+      // Nothing was written yet: say why (credentials refused, or a vendor unreachable after the
+      // retries) and hand the carried writes back untouched. A run that completes its saga is
+      // never a failed workflow; the next cycle plans again.
+      this.noteAuth(err);
+      this.planError = failureMessage(err);
+      return this.report();
+    }
     this.plan = plan;
     for (const q of plan.quarantined) {
       this.tracked.set(q.entryId, { ledger: newVerdictLedgerEntry({ entryId: q.entryId, verdict: 'quarantined', reason: q.reason }), label: q });
@@ -414,7 +426,7 @@ export class RunSaga {
 
   /** Everything the run reports, derived from the ledger. */
   report(): SyncRunReport {
-    const plan = this.plan!;
+    const plan: RunPlan = this.plan ?? { entries: [], quarantined: [], deletions: [], skipped: {}, deletionWatermark: null, more: false, releasedQuarantine: [], eligible: 0 };
     const entries: EntryReport[] = [];
     const quarantined: QuarantinedEntry[] = [];
     const settled: Record<string, string> = {};
@@ -479,7 +491,7 @@ export class RunSaga {
       else counts[outcome]++;
       entries.push({ ...base, outcome, ...extra });
     }
-    const outcome = this.authFailure ? 'auth-failed' : counts.failed + counts.deferred + counts.unresolved > 0 || unresolved.length > 0 ? 'partial' : 'succeeded';
+    const outcome = this.authFailure ? 'auth-failed' : this.planError !== undefined ? 'failed' : counts.failed + counts.deferred + counts.unresolved > 0 || unresolved.length > 0 ? 'partial' : 'succeeded';
     return {
       tenantId: this.tenantId,
       runId: this.env.runId,
@@ -493,6 +505,7 @@ export class RunSaga {
       settled,
       unresolved,
       ...(this.authFailure !== undefined && { authFailure: this.authFailure }),
+      ...(this.planError !== undefined && { error: this.planError }),
     };
   }
 }

@@ -103,7 +103,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       } finally {
         tenant.runInFlight = null;
       }
-      tenant.recordRun({ runNumber, workflowId, startedAt, finishedAt: new Date().toISOString(), outcome: report.outcome, counts: report.counts }, report);
+      tenant.recordRun({ runNumber, workflowId, startedAt, finishedAt: new Date().toISOString(), outcome: report.outcome, counts: report.counts, ...(report.error !== undefined && { error: report.error }) }, report);
       if (report.outcome === 'auth-failed') {
         tenant.authFailed(report.authFailure ?? 'credentials rejected');
         return;

@@ -72,6 +72,8 @@ export interface SyncRunReport {
   /** Writes whose outcome is still unknown after this run (carried ones included). */
   unresolved?: UnresolvedWrite[];
   authFailure?: string;
+  /** Why the run could do nothing (planning failed); absent otherwise. */
+  error?: string;
 }
 
 export interface RunSummary {

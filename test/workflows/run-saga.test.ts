@@ -252,6 +252,15 @@ describe('run saga: ownership, auth and cancellation', () => {
     expect(report.counts.notStarted + report.counts.transferred).toBe(15);
   });
 
+  it('planning that fails (credentials refused) is a report, not a failed run, and keeps the carried writes', async () => {
+    const carried: UnresolvedWrite = { entryId: 'old', userId: 'u-1', personId: 'p-1', periods: [], periodIds: ['x'], run: 'r0', reason: 'timed out' };
+    const { report, calls } = await runSaga(planOf([]), { plan: async () => Promise.reject(auth()) }, { unresolved: [carried] });
+    expect(calls.map((c) => c.name)).toEqual(['plan']);
+    expect(report).toMatchObject({ outcome: 'auth-failed', unresolved: [carried], deletionWatermark: null, more: false });
+    const down = await runSaga(planOf([]), { plan: async () => Promise.reject(transient()) });
+    expect(down.report).toMatchObject({ outcome: 'failed', error: expect.stringContaining('503') });
+  });
+
   it('a failed deletion keeps the deletion watermark where it was', async () => {
     const { report, outcomeOf } = await runSaga(planOf([], { deletions: [{ entryId: 'gone', periodIds: ['x'], lastModified: 'lm' }] }), { removeDeleted: async () => Promise.reject(transient()) });
     expect(outcomeOf('gone')?.outcome).toBe('failed');
