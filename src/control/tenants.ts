@@ -5,9 +5,17 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import { SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
-import { applySettingsPatch, TenantSettings, type TenantSettingsChange, type TenantSettingsInput, type TenantSettingsPatch } from '../domain/tenant-settings.js';
+import {
+  applySettingsPatch,
+  settingsOnRestart,
+  TenantSettings,
+  type TenantSettingsChange,
+  type TenantSettingsInput,
+  type TenantSettingsPatch,
+} from '../domain/tenant-settings.js';
 import { TASK_QUEUE, tenantWorkflowId } from '../workflows/ids.js';
 import {
+  carryQuery,
   NO_CHANGE,
   pauseUpdate,
   resumeUpdate,
@@ -17,46 +25,104 @@ import {
   syncNowUpdate,
   updateConfigUpdate,
 } from '../workflows/messages.js';
+import { restartedState } from '../workflows/tenant-manager.js';
 import type { tenantSyncWorkflow } from '../workflows/tenant-sync.js';
-import type { RunSummary, TenantStatusView } from '../workflows/types.js';
+import type { RunSummary, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
 
 export type TenantHandle = WorkflowHandle<typeof tenantSyncWorkflow>;
+
+export interface StartOptions {
+  taskQueue?: string;
+  /** Start from the given settings (plus defaults) instead of the previous execution's. */
+  resetSettings?: boolean;
+  /** Test hook: continue as new after this many cycles. */
+  continueAsNewAfterCycles?: number;
+}
 
 export interface StartResult {
   handle: TenantHandle;
   /** False when the tenant's workflow was already running (nothing was changed). */
   started: boolean;
+  /**
+   * Where the started tenant's state came from: its previous (stopped or terminated) execution,
+   * `unreadable` when one exists but could not be read (no worker answered), absent when new.
+   */
+  restored?: 'previous execution' | 'previous execution, settings reset' | 'unreadable';
+  settings?: TenantSettings;
 }
 
-/** Validates the settings (clear errors naming the tenant) and starts `tenant/<id>` once. */
-export async function startTenant(
-  client: Client,
-  input: TenantSettingsInput,
-  taskQueue = TASK_QUEUE,
-  /** Test hook: continue as new after this many cycles. */
-  continueAsNewAfterCycles?: number,
-): Promise<StartResult> {
-  const parsed = TenantSettings.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(settings)'}: ${i.message}`).join('\n');
-    throw new Error(`settings of tenant "${String((input as { tenantId?: unknown }).tenantId)}" are invalid:\n${problems}`);
+/** How long a start waits for a worker to read a closed execution's state. */
+const CARRY_QUERY_TIMEOUT_MS = 15_000;
+
+/** The settings and state a closed execution of the tenant left, if there is one and it can be read. */
+async function previousCarry(client: Client, tenantId: string): Promise<TenantCarry | 'running' | 'unreadable' | undefined> {
+  const handle = tenantHandle(client, tenantId);
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
   }
-  const settings = parsed.data;
-  const workflowId = tenantWorkflowId(settings.tenantId);
+  if (status === 'RUNNING') return 'running';
+  if (status === 'COMPLETED') {
+    const final = await handle.result().catch(() => undefined);
+    if (final?.carry) return final.carry;
+  }
+  // Terminated, failed, timed out, or completed by an older version: a worker replays it and answers.
+  try {
+    return await client.withDeadline(Date.now() + CARRY_QUERY_TIMEOUT_MS, () => handle.query(carryQuery));
+  } catch {
+    return 'unreadable';
+  }
+}
+
+function invalidSettings(tenantId: unknown, issues: { path: PropertyKey[]; message: string }[]): Error {
+  const problems = issues.map((i) => `  - ${i.path.map(String).join('.') || '(settings)'}: ${i.message}`).join('\n');
+  return new Error(`settings of tenant "${String(tenantId)}" are invalid:\n${problems}`);
+}
+
+/**
+ * Validates the settings (clear errors naming the tenant) and starts `tenant/<id>` once. A
+ * tenant started again after a stop (or a termination) is the same tenant: it keeps its
+ * settings — `input` only changes what it names, unless `resetSettings` — and its sync state
+ * (run numbering, quarantine, writes of unknown outcome, deletion watermark).
+ */
+export async function startTenant(client: Client, input: TenantSettingsInput, opts: StartOptions = {}): Promise<StartResult> {
+  const given = TenantSettings.safeParse(input);
+  if (!given.success) throw invalidSettings((input as { tenantId?: unknown }).tenantId, given.error.issues);
+  const tenantId = given.data.tenantId;
+  const previous = await previousCarry(client, tenantId);
+  if (previous === 'running') return { handle: tenantHandle(client, tenantId), started: false };
+
+  let settings = given.data;
+  let state: TenantState | undefined;
+  let restored: StartResult['restored'];
+  if (previous === 'unreadable') {
+    restored = 'unreadable';
+  } else if (previous) {
+    state = restartedState(previous.state);
+    restored = opts.resetSettings ? 'previous execution, settings reset' : 'previous execution';
+    if (!opts.resetSettings) {
+      const merged = settingsOnRestart(previous.settings, input);
+      if (!merged.success) throw invalidSettings(tenantId, merged.error.issues);
+      settings = merged.data;
+    }
+  }
   try {
     const handle = await client.workflow.start<typeof tenantSyncWorkflow>('tenantSyncWorkflow', {
-      workflowId,
-      taskQueue,
-      args: [{ settings, ...(continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles }) }],
+      workflowId: tenantWorkflowId(tenantId),
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      args: [{ settings, ...(state && { state }), ...(opts.continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles: opts.continueAsNewAfterCycles }) }],
       typedSearchAttributes: new TypedSearchAttributes([
-        { key: TENANT_ID, value: settings.tenantId },
+        { key: TENANT_ID, value: tenantId },
         { key: SYNC_STATUS, value: 'active' },
       ]),
-      staticSummary: `timr → Personio sync of tenant ${settings.tenantId}`,
+      staticSummary: `timr → Personio sync of tenant ${tenantId}`,
     });
-    return { handle, started: true };
+    return { handle, started: true, settings, ...(restored && { restored }) };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { handle: tenantHandle(client, settings.tenantId), started: false };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { handle: tenantHandle(client, tenantId), started: false };
     throw err;
   }
 }

@@ -55,6 +55,14 @@ function deepMerge(base: unknown, patch: unknown): unknown {
 }
 
 /**
+ * Settings of a tenant started again: the previous execution's, with whatever the operator gave
+ * now on top (nested objects merge key by key).
+ */
+export function settingsOnRestart(previous: TenantSettings, given: TenantSettingsInput) {
+  return TenantSettings.safeParse(deepMerge(previous, given));
+}
+
+/**
  * Client side of updateConfig: merges a (deep, partial) patch into the current settings and
  * parses the result; returns the change to send (the touched top-level settings, parsed) or
  * every problem as "path: message".

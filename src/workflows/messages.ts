@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { TenantSettingsChange } from '../domain/tenant-settings.js';
-import type { RunSummary, TenantStatusView } from './types.js';
+import type { RunSummary, TenantCarry, TenantStatusView } from './types.js';
 import type { EntryLedger } from '../domain/ledger.js';
 
 /**
@@ -14,6 +14,11 @@ import type { EntryLedger } from '../domain/ledger.js';
 export const NO_CHANGE = 'NoChange';
 
 export const statusQuery = defineQuery<TenantStatusView>('status');
+/**
+ * Settings and state a later start of the tenant carries over. Answered by closed executions
+ * too (a worker replays them), so a terminated tenant is not forgotten either.
+ */
+export const carryQuery = defineQuery<TenantCarry>('carry');
 
 export const pauseUpdate = defineUpdate<TenantStatusView>('pause');
 export const resumeUpdate = defineUpdate<TenantStatusView>('resume');

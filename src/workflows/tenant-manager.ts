@@ -19,7 +19,7 @@ import { heldEntries } from './held.js';
 import { runWorkflowId } from './ids.js';
 import { NO_CHANGE } from './messages.js';
 import { checkSettingsChange } from './settings-validation.js';
-import type { RunSummary, SyncRunInput, SyncRunReport, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput } from './types.js';
+import type { RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput } from './types.js';
 
 const RECENT_RUNS = 10;
 /** A run's error in the recent-runs list; the full text is in the run's own history. */
@@ -43,6 +43,17 @@ function initialState(settings: TenantSettings, nowMs: number): TenantState {
   };
 }
 
+/**
+ * The state a tenant starts with when it is started again after a stop (or a termination):
+ * everything it knows about the vendors — run numbering (run ids are never reused), quarantine,
+ * settled entries, writes of unknown outcome, the deletion watermark, recent runs — carries over;
+ * only the lifecycle starts afresh: active, syncing right away.
+ */
+export function restartedState(previous: TenantState): TenantState {
+  const { statusReason: _reason, ...rest } = previous;
+  return { ...rest, status: 'active', nextSyncAt: null, syncRequested: true };
+}
+
 const noChange = (message: string) => ApplicationFailure.create({ type: NO_CHANGE, message, nonRetryable: true });
 
 const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text);
@@ -62,6 +73,8 @@ export class TenantManager {
   /** The last run recorded in the current cycle (null when the cycle had nothing to do). */
   private cycleRun: RunSummary | null = null;
   private cyclesThisExecution = 0;
+  /** Run ids found taken in a row (see runIdTaken). */
+  private takenRunIds = 0;
   readonly cyclesBeforeContinueAsNew: number;
 
   constructor(
@@ -249,6 +262,20 @@ export class TenantManager {
     return check.hasWork || (this.state.unresolved?.length ?? 0) > 0;
   }
 
+  /**
+   * The run id was taken already: this tenant was started again without its earlier state (it
+   * could not be read). Skip ahead with a doubling gap, so a tenant with thousands of earlier
+   * runs finds a free number in a handful of tries; numbers stay unique, gaps are harmless.
+   */
+  runIdTaken(): void {
+    this.takenRunIds += 1;
+    this.state.runCount += 2 ** (this.takenRunIds - 1) - 1;
+  }
+
+  runStarted(): void {
+    this.takenRunIds = 0;
+  }
+
   /** Numbers the next run. */
   nextRun(): { runNumber: number; workflowId: string; input: SyncRunInput } {
     this.state.runCount += 1;
@@ -312,10 +339,14 @@ export class TenantManager {
     return { settings: this.settings, state: this.state, continueAsNewAfterCycles: this.cyclesBeforeContinueAsNew };
   }
 
-  stopped(): TenantStatusView {
+  carry(): TenantCarry {
+    return { settings: this.settings, state: this.state };
+  }
+
+  stopped(): TenantFinalView {
     this.state.status = 'stopped';
     this.state.statusReason = 'stopped by an operator';
     this.publish();
-    return this.view();
+    return { ...this.view(), carry: this.carry() };
   }
 }

@@ -7,6 +7,7 @@
  */
 import {
   ParentClosePolicy,
+  WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -17,11 +18,13 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SyncActivities } from '../activities/index.js';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { LAST_RUN_OUTCOME, SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
 import { failureMessage, isAuthFailure } from './failure-chain.js';
 import {
+  carryQuery,
   pauseUpdate,
   resumeUpdate,
   retryQuarantinedUpdate,
@@ -32,9 +35,9 @@ import {
 } from './messages.js';
 import { syncRunWorkflow } from './sync-run.js';
 import { TenantManager } from './tenant-manager.js';
-import type { SyncRunReport, TenantStatusView, TenantWorkflowInput } from './types.js';
+import type { SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
 
-export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantStatusView> {
+export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantFinalView> {
   const tenant = new TenantManager(input, {
     publish: (a) =>
       upsertSearchAttributes([
@@ -55,6 +58,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   const { checkForWork } = proxyActivities<SyncActivities>(checkOptions());
 
   setHandler(statusQuery, () => tenant.view());
+  setHandler(carryQuery, () => tenant.carry());
   setHandler(pauseUpdate, () => tenant.pause(), { validator: () => tenant.validatePause() });
   setHandler(resumeUpdate, () => tenant.resume(), { validator: () => tenant.validateResume() });
   setHandler(
@@ -93,9 +97,18 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
           args: [args],
           // A run is a saga: it must finish (and compensate) even if this workflow is terminated.
           parentClosePolicy: ParentClosePolicy.ABANDON,
+          // Run ids are never reused: two runs under one id would read as one in the UI and in reports.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           staticSummary: `${tenantId}: sync run ${runNumber}`,
         });
+        tenant.runStarted();
       } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          // Nothing ran under this number (the id belongs to an earlier life of the tenant).
+          tenant.runInFlight = null;
+          tenant.runIdTaken();
+          continue;
+        }
         const auth = isAuthFailure(err);
         tenant.recordRun({ runNumber, workflowId, startedAt, finishedAt: new Date().toISOString(), outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
         if (auth) tenant.authFailed(failureMessage(err));

@@ -130,6 +130,17 @@ export interface TenantStatusView {
   unresolved: UnresolvedWrite[];
 }
 
+/** What a restarted tenant takes over from its previous execution (see restartedState). */
+export interface TenantCarry {
+  settings: TenantSettings;
+  state: TenantState;
+}
+
+/** The workflow's result once stopped: its last status, and what a later start carries over. */
+export interface TenantFinalView extends TenantStatusView {
+  carry?: TenantCarry;
+}
+
 export interface SyncRunInput {
   settings: TenantSettings;
   runNumber: number;

@@ -308,6 +308,15 @@ describe('timr-sync against a running tenant workflow', () => {
     });
     const running = await cli('tenants', '--json');
     expect((JSON.parse(running.stdout) as { tenantId: string }[]).some((t) => t.tenantId === tenantId)).toBe(false);
+
+    // Started again, it is the same tenant: the settings changed by config above are still there.
+    const restarted = await cli('start', tenantId, '--credentials-ref', credentialsRef, '--task-queue', taskQueue);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stdout).toContain(`started tenant ${tenantId} with its previous settings, quarantine and run numbering`);
+    const view = await statusJson();
+    expect(view.settings.intervalSeconds).toBe(1800);
+    expect(view.settings.sync.matching.overrides[unmatchedUser.id]).toBe(hiddenPersonId);
+    expect(view.runCount).toBeGreaterThan(0);
   });
 
   it('a tenant without a workflow is one clear line, exit 1', async () => {

@@ -94,7 +94,7 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
       return demoTenantSettings(tenant, { intervalSeconds: 3600, activityTimeoutSeconds: 10, ...overrides });
     },
     async start(tenantId, overrides, opts = {}) {
-      await startTenant(env.client, fixture.settings(tenantId, overrides), taskQueue, opts.continueAsNewAfterCycles);
+      await startTenant(env.client, fixture.settings(tenantId, overrides), { taskQueue, ...(opts.continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles: opts.continueAsNewAfterCycles }) });
     },
     status: (tenantId) => tenantStatus(env.client, tenantId),
     waitForStatus: async (tenantId, predicate, timeoutMs = 60_000, what = 'condition') => {

@@ -94,6 +94,9 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
           if (s.checkFails?.call === call) throw s.checkFails.error();
           return { hasWork: s.hasWork, pendingEntries: s.hasWork ? 1 : 0, pendingDeletions: 0, releasedQuarantine: [] };
         },
+        async reportWorkerHealth(probe: string) {
+          return `stub worker (${probe})`;
+        },
         async planSyncRun(input: { tenantId: string }) {
           const s = script(input.tenantId);
           s.planEntered?.open();
@@ -234,6 +237,26 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
     // A no-op leaves no trace in history (rejected in the validator), only the real changes do.
     const updates = (await handle.fetchHistory()).events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
     expect(updates).toBe(2);
+    await handle.terminate('test done');
+  });
+
+  it('a run id already taken (a tenant started again without its earlier state) is never reused: the run gets the next free number', async () => {
+    const tenantId = newTenant('run-ids', { hasWork: true });
+    // What an earlier life of this tenant left behind: run 1 exists and is closed.
+    await env.client.workflow.execute('healthCheckWorkflow', { taskQueue, workflowId: `tenant/${tenantId}/run/1`, args: ['earlier run'] });
+    const handle = await start(tenantId);
+    const view = await within(20_000, 'first run recorded', (async () => {
+      for (;;) {
+        const s = await handle.query(statusQuery);
+        if (s.recentRuns.length > 0) return s;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })());
+    expect(view.recentRuns[0]!.workflowId).not.toBe(`tenant/${tenantId}/run/1`);
+    expect(view.recentRuns[0]).toMatchObject({ outcome: 'succeeded' });
+    const runs: string[] = [];
+    for await (const wf of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'tenant/${tenantId}/run/'` })) runs.push(wf.workflowId);
+    expect(runs.filter((id) => id === `tenant/${tenantId}/run/1`)).toHaveLength(1);
     await handle.terminate('test done');
   });
 });

@@ -1,5 +1,5 @@
 import { startTenant } from '../../control/tenants.js';
-import { TenantSettings } from '../../domain/tenant-settings.js';
+import { TenantSettings, type TenantSettingsInput } from '../../domain/tenant-settings.js';
 import { TASK_QUEUE, tenantWorkflowId } from '../../workflows/ids.js';
 import { printLines } from './cli-io.js';
 import type { Command } from './command.js';
@@ -14,6 +14,9 @@ const USAGE = `Usage: timr-sync start <tenantId> --credentials-ref <ref> [option
 
 Starts the tenant's sync workflow (tenant/<tenantId>). The first sync runs right away.
 If the workflow already runs, nothing is changed (use "timr-sync config" for that).
+A tenant started again after "timr-sync stop" is the same tenant: it keeps its settings (the
+options given here change only what they name), its quarantine, its run numbering and its
+writes of unknown outcome.
 
   --credentials-ref <ref>   name of the tenant's credentials in the secret store
                             (store them with: npm run secrets -- set <ref> ...)
@@ -22,13 +25,19 @@ If the workflow already runs, nothing is changed (use "timr-sync config" for tha
   --config <settings.json>  further settings as JSON, e.g.
                             {"lookbackDays": 31, "sync": {"matching": {"strategy": "employee_number"}}}
                             options given on the command line win over the file
-  --task-queue <name>       task queue of the workers (default ${TASK_QUEUE})`;
+  --task-queue <name>       task queue of the workers (default ${TASK_QUEUE})
+  --reset-settings          start again from the given settings and the defaults instead of the
+                            previous ones (its sync state still carries over)`;
 
-/** File settings first, then the command-line options on top. */
+/**
+ * File settings first, then the command-line options on top; validated as a whole. Returns the
+ * parsed settings and what was given (without defaults), which is what a restarted tenant
+ * applies over its previous settings.
+ */
 export async function buildStartSettings(
   tenantId: string,
   values: { 'credentials-ref'?: string; interval?: string; timezone?: string; config?: string },
-): Promise<TenantSettings> {
+): Promise<{ settings: TenantSettings; given: PlainObject }> {
   const fix = 'Fix the option or the settings file and run start again.';
   let candidate: PlainObject = {};
   if (values.config !== undefined) {
@@ -47,7 +56,7 @@ export async function buildStartSettings(
   checkKnownSettingKeys(tenantId, candidate, fix);
   const parsed = TenantSettings.safeParse(candidate);
   if (!parsed.success) throw invalidSettingsError(tenantId, parsed.error.issues, fix);
-  return parsed.data;
+  return { settings: parsed.data, given: candidate };
 }
 
 export const startCommand: Command = {
@@ -61,19 +70,27 @@ export const startCommand: Command = {
       timezone: { type: 'string' },
       config: { type: 'string' },
       'task-queue': { type: 'string' },
+      'reset-settings': { type: 'boolean' },
     });
     const tenantId = tenantIdFrom(positionals);
     // Validated before connecting: a typo should not need a server to be reported.
-    const settings = await buildStartSettings(tenantId, values);
+    const { given } = await buildStartSettings(tenantId, values);
     const taskQueue = values['task-queue'] ?? TASK_QUEUE;
-    const { started } = await startTenant(await ctx.client(), settings, taskQueue);
+    const { started, restored } = await startTenant(await ctx.client(), given as TenantSettingsInput, { taskQueue, ...(values['reset-settings'] && { resetSettings: true }) });
     const workflowId = tenantWorkflowId(tenantId);
-    printLines(
-      ctx.io.stdout,
-      started
-        ? `started tenant ${tenantId}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`
-        : `tenant ${tenantId} is already running (${workflowId}); nothing was changed. Change settings with: timr-sync config ${tenantId} --set <path>=<value>`,
-    );
+    if (!started) {
+      printLines(ctx.io.stdout, `tenant ${tenantId} is already running (${workflowId}); nothing was changed. Change settings with: timr-sync config ${tenantId} --set <path>=<value>`);
+      return 0;
+    }
+    const how =
+      restored === 'previous execution'
+        ? ' with its previous settings, quarantine and run numbering'
+        : restored === 'previous execution, settings reset'
+          ? ' with the given settings; its quarantine and run numbering carry over'
+          : restored === 'unreadable'
+            ? ' with the given settings: its previous state could not be read (is a worker running?); run ids are still never reused'
+            : '';
+    printLines(ctx.io.stdout, `started tenant ${tenantId}${how}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`);
     return 0;
   },
 };
