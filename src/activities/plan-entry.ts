@@ -34,12 +34,14 @@ export function planEntry(entry: WorkingTime, ctx: ClassificationContext, person
   }
 
   let personId: string;
+  const warnings = [...transformed.warnings];
   if ('fixedPersonId' in persons) {
     personId = persons.fixedPersonId;
   } else {
     const match = matchUser(persons, entry.user);
     if (!match.ok) return quarantine(match.reason);
     personId = match.personId;
+    warnings.push(...match.warnings);
   }
 
   const kind = !previous ? 'new' : previous.fingerprint === fingerprint && previous.personId === personId ? 'relock' : 'retransfer';
@@ -55,7 +57,7 @@ export function planEntry(entry: WorkingTime, ctx: ClassificationContext, person
       lastModified: entry.last_modified,
       ...(previous && { previous }),
       kind,
-      warnings: transformed.warnings,
+      warnings,
     },
   };
 }

@@ -2,7 +2,11 @@
  * Tiles one entry with WORK and BREAK periods, on instants (epoch ms, whole seconds).
  *
  * Rules:
- * - Positioned breaks are clipped to the entry and merged where they overlap or touch.
+ * - Positioned breaks keep the length timr counts for them. Breaks that overlap or touch become
+ *   one block from the earliest start, as long as all of them together (timr deducts each of two
+ *   overlapping breaks in full, so their union would book more work than timr counts). A block
+ *   that would start before the entry starts there; one that would run past its end is moved
+ *   back (joining the block before it when they meet); breaks longer than the entry refuse it.
  * - Duration-only breaks have no position of their own, so they are placed as one block
  *   where it fits without touching the time already taken by breaks: `middle` as close to the
  *   entry's midpoint as possible (centred on it when free, otherwise right next to the
@@ -36,11 +40,9 @@ const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 export function tileEntry(entry: Interval, breaks: BreakLayout, placement: UnpositionedBreakPlacement): TilingResult {
   const length = entry.end - entry.start;
-  let taken = mergeIntervals(
-    breaks.positioned
-      .map((b) => ({ start: Math.max(b.start, entry.start), end: Math.min(b.end, entry.end) }))
-      .filter((b) => b.end > b.start),
-  );
+  const stacked = stackBreaks(entry, breaks.positioned);
+  if (!stacked.ok) return stacked;
+  let taken = stacked.blocks;
 
   const unpositioned = breaks.durationOnly.filter((d) => d > 0).sort((a, b) => b - a);
   const requested = sum(unpositioned) + sum(taken.map((b) => b.end - b.start));
@@ -73,6 +75,38 @@ export function tileEntry(entry: Interval, breaks: BreakLayout, placement: Unpos
   }
   if (entry.end > cursor) periods.push({ type: 'WORK', start: cursor, end: entry.end });
   return { ok: true, periods };
+}
+
+/**
+ * Positioned breaks → disjoint, non-touching blocks inside the entry whose lengths add up to
+ * the breaks' own lengths (see the module comment).
+ */
+export function stackBreaks(entry: Interval, positioned: readonly Interval[]): { ok: true; blocks: Interval[] } | { ok: false; problem: string } {
+  const breaks = positioned
+    .map((b) => ({ start: clamp(b.start, entry.start, entry.end), length: b.end - b.start }))
+    .filter((b) => b.length > 0)
+    .sort((a, b) => a.start - b.start);
+  const blocks: { start: number; length: number }[] = [];
+  for (const b of breaks) {
+    const last = blocks[blocks.length - 1];
+    if (last && b.start <= last.start + last.length) last.length += b.length;
+    else blocks.push({ ...b });
+  }
+  // Every block but the last ends before the next one starts, inside the entry: only the last
+  // can run past the end. Moved back, it may meet the block before it, and so on.
+  for (let last = blocks[blocks.length - 1]; last && last.start + last.length > entry.end; last = blocks[blocks.length - 1]) {
+    last.start = entry.end - last.length;
+    const previous = blocks[blocks.length - 2];
+    if (!previous || last.start > previous.start + previous.length) break;
+    previous.length += last.length;
+    blocks.pop();
+  }
+  const total = sum(blocks.map((b) => b.length));
+  const first = blocks[0];
+  if (first && first.start < entry.start) {
+    return { ok: false, problem: `its breaks add up to ${minutes(total)} but the entry lasts only ${minutes(entry.end - entry.start)}; correct the breaks in timr` };
+  }
+  return { ok: true, blocks: blocks.map((b) => ({ start: b.start, end: b.start + b.length })) };
 }
 
 function placeBreak(entry: Interval, free: Interval[], duration: number, placement: UnpositionedBreakPlacement): Interval | null {

@@ -20,12 +20,19 @@ export interface ClassificationContext {
   typeCategories: WorkingTimeTypeCategories;
 }
 
-/** `running`/`paused`/`unfinished` wait for the entry to end; the others are never transferred. */
-export type SkipCode = 'running' | 'paused' | 'unfinished' | 'archived' | 'absence' | 'empty';
+/**
+ * `running`/`paused`/`unfinished` wait for the entry to end, `awaiting-approval` for timr to
+ * show it approved (sync.transferWhen = approved); the others are never transferred.
+ */
+export type SkipCode = 'running' | 'paused' | 'unfinished' | 'awaiting-approval' | 'archived' | 'absence' | 'empty';
+
+/** Statuses in which timr shows an entry approved (sync.transferWhen = approved transfers only these). */
+const APPROVED_STATUSES: readonly WorkingTime['status'][] = ['approved', 'closed'];
 
 export type EntryClassification =
   | { kind: 'attendance'; start: number; end: number; breaks: InterpretedBreaks; warnings: string[] }
-  | { kind: 'zeitausgleich'; start: number }
+  /** `end` null when timr gives none (a Zeitausgleich needs no end). */
+  | { kind: 'zeitausgleich'; start: number; end: number | null }
   | { kind: 'skip'; code: SkipCode; reason: string }
   /** `reason` completes "timr entry X of Y on Z …" and says how to fix it. */
   | { kind: 'invalid'; reason: string };
@@ -43,9 +50,23 @@ export function classifyEntry(entry: WorkingTime, ctx: ClassificationContext): E
   }
 
   const type = entry.working_time_type;
-  if (isZeitausgleichType(type, ctx.config.zeitausgleich)) return { kind: 'zeitausgleich', start };
-
+  const zeitausgleich = isZeitausgleichType(type, ctx.config.zeitausgleich);
   const category = ctx.typeCategories[type.id];
+  if (ctx.config.transferWhen === 'approved' && !APPROVED_STATUSES.includes(entry.status) && (zeitausgleich || category === 'attendance_time')) {
+    return skip('awaiting-approval', `is ${entry.status} and waits for approval in timr (sync.transferWhen = approved transfers only approved or closed entries)`);
+  }
+  if (zeitausgleich) {
+    let end: number | null = null;
+    if (entry.end !== null) {
+      try {
+        end = Math.max(start, wholeSecond(parseInstant(entry.end)));
+      } catch {
+        return { kind: 'invalid', reason: `has an unreadable end "${entry.end}"; correct it in timr` };
+      }
+    }
+    return { kind: 'zeitausgleich', start, end };
+  }
+
   if (category === undefined) {
     return {
       kind: 'invalid',

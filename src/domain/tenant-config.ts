@@ -13,18 +13,40 @@ export const MatchingConfig = z.strictObject({
   strategy: MatchingStrategy.default('email'),
   /** timr user id → Personio person id. Wins over the strategy; the way out of ambiguous or missing keys. */
   overrides: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /**
+   * Compare keys trimmed and case-insensitively (" e-0007" matches "E-0007"). E-mail addresses
+   * always compare that way; off, employee numbers and external ids must be identical.
+   */
+  normalizeKeys: z.boolean().default(true),
 });
 export type MatchingConfig = z.infer<typeof MatchingConfig>;
 
 const trimmedNonEmpty = z.string().trim().min(1, 'must not be empty');
 
-export const ZeitausgleichConfig = z.strictObject({
-  /** timr working-time type ids. When ids or external ids are configured, names are ignored. */
-  typeIds: z.array(trimmedNonEmpty).default([]),
-  externalIds: z.array(trimmedNonEmpty).default([]),
-  /** Fallback match on the type name (case-insensitive, trimmed); admins can rename types. */
-  names: z.array(trimmedNonEmpty).default(['Zeitausgleich']),
-});
+/**
+ * How a Zeitausgleich day reaches Personio: `zero-hours` books one zero-length WORK period (0
+ * working hours that day; relies on Personio accepting start == end, which its v1 API refused),
+ * `absence` books an absence period of the configured Personio time-off type (Personio's own
+ * route for compensatory time off, with automatic deficit hours).
+ */
+export const ZeitausgleichRepresentation = z.enum(['zero-hours', 'absence']);
+export type ZeitausgleichRepresentation = z.infer<typeof ZeitausgleichRepresentation>;
+
+export const ZeitausgleichConfig = z
+  .strictObject({
+    /** timr working-time type ids. When ids or external ids are configured, names are ignored. */
+    typeIds: z.array(trimmedNonEmpty).default([]),
+    externalIds: z.array(trimmedNonEmpty).default([]),
+    /** Fallback match on the type name (case-insensitive, trimmed); admins can rename types. */
+    names: z.array(trimmedNonEmpty).default(['Zeitausgleich']),
+    representation: ZeitausgleichRepresentation.default('zero-hours'),
+    /** Personio absence (time-off) type id; required with representation `absence`. */
+    absenceTypeId: trimmedNonEmpty.optional(),
+  })
+  .refine((c) => c.representation !== 'absence' || c.absenceTypeId !== undefined, {
+    message: 'representation "absence" needs absenceTypeId: the id of the Personio absence type to book (e.g. "Überstundenausgleich")',
+    path: ['absenceTypeId'],
+  });
 export type ZeitausgleichConfig = z.infer<typeof ZeitausgleichConfig>;
 
 export const UnpositionedBreakPlacement = z.enum(['middle', 'start']);
@@ -36,6 +58,19 @@ export const BreaksConfig = z.strictObject({
 });
 export type BreaksConfig = z.infer<typeof BreaksConfig>;
 
+/**
+ * Entries across a DST change (see README, "Transform rules"). Personio takes local times without
+ * offset, so such an entry's clock times and its real length cannot both be written:
+ * `preserve-duration` books the hours worked (the periods after the change are shifted by the
+ * change), `wall-clock` keeps the times as on the clock (the hours are off by the change).
+ */
+export const DstRule = z.enum(['preserve-duration', 'wall-clock']);
+export type DstRule = z.infer<typeof DstRule>;
+
+/** `approved`: only entries timr shows approved or closed are transferred (Personio's partner guidelines). */
+export const TransferWhen = z.enum(['finished', 'approved']);
+export type TransferWhen = z.infer<typeof TransferWhen>;
+
 export const TenantSyncConfig = z.strictObject({
   timezone: z
     .string()
@@ -44,8 +79,10 @@ export const TenantSyncConfig = z.strictObject({
   matching: MatchingConfig.prefault({}),
   zeitausgleich: ZeitausgleichConfig.prefault({}),
   breaks: BreaksConfig.prefault({}),
-  /** Longest comment sent to Personio; longer timr notes are cut with "…" and a warning. */
+  /** Longest comment sent to Personio, in UTF-16 code units as Personio counts; longer notes are cut with "…" and a warning. */
   commentMaxLength: z.number().int().min(2).max(100_000).default(1000),
+  dst: DstRule.default('preserve-duration'),
+  transferWhen: TransferWhen.default('finished'),
 });
 export type TenantSyncConfig = z.infer<typeof TenantSyncConfig>;
 export type TenantSyncConfigInput = z.input<typeof TenantSyncConfig>;

@@ -1,6 +1,6 @@
 /**
  * Zeitausgleich (compensatory time off): recognising the type, and the one place that decides
- * how it is represented in Personio.
+ * how it is represented in Personio (`sync.zeitausgleich.representation`).
  */
 import type { WorkingTimeTypePartial } from '../clients/timr/schemas.js';
 import type { ZeitausgleichConfig } from './tenant-config.js';
@@ -27,9 +27,10 @@ export function isZeitausgleichType(type: WorkingTimeTypePartial, config: Zeitau
 }
 
 /**
- * "0 hours booked" on the entry's day: one zero-length WORK period at the local start.
- * Whether Personio accepts start == end is unconfirmed; change the representation here only.
+ * `zero-hours`: "0 hours booked" on the entry's day, one zero-length WORK period at the local
+ * start. Personio's v1 API refused start == end; if v2 refuses it too, the write is refused and
+ * the quarantine reason names `sync.zeitausgleich.representation` (see post-periods.ts).
  */
-export function zeitausgleichPeriod(localStart: LocalDateTime): PlannedPeriod {
-  return { type: 'WORK', start: localStart, end: localStart, comment: ZEITAUSGLEICH_COMMENT };
+export function zeitausgleichPeriods(localStart: LocalDateTime, _localEnd: LocalDateTime, _config: ZeitausgleichConfig): PlannedPeriod[] {
+  return [{ type: 'WORK', start: localStart, end: localStart, comment: ZEITAUSGLEICH_COMMENT }];
 }

@@ -64,7 +64,7 @@ describe('setPath, unsetPath and deepMerge', () => {
 describe('planConfigChange', () => {
   it('sends the whole sync object so a nested --set keeps its siblings', () => {
     const plan = planConfigChange(current, { sets: [parseAssignment('sync.matching.strategy=employee_number')], unsets: [] });
-    expect(plan.patch.sync?.matching).toEqual({ strategy: 'employee_number', overrides: { 'u-1': 'p-1' } });
+    expect(plan.patch.sync?.matching).toEqual({ strategy: 'employee_number', overrides: { 'u-1': 'p-1' }, normalizeKeys: true });
     expect(plan.patch.sync?.zeitausgleich?.names).toEqual(['Zeitausgleich']);
     expect(Object.keys(plan.patch)).toEqual(['sync']);
     expect(plan.changes).toEqual([{ path: 'sync.matching.strategy', before: 'email', after: 'employee_number' }]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeIntervals, tileEntry, type Interval, type TiledPeriod } from '../../src/domain/break-tiling.js';
+import { mergeIntervals, stackBreaks, tileEntry, type Interval, type TiledPeriod } from '../../src/domain/break-tiling.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-20T07:00:00Z');
@@ -27,6 +27,29 @@ describe('tileEntry', () => {
   it('a break as long as the entry leaves only a BREAK', () => {
     const result = tileEntry({ start: at(0), end: at(30) }, { positioned: [], durationOnly: [30 * MIN] }, 'middle');
     expect(result.ok && show(result.periods)).toEqual(['BREAK 0-30']);
+  });
+
+  it('stacks overlapping breaks into one block as long as all of them (timr deducts each in full)', () => {
+    const result = tileEntry({ start: at(0), end: at(480) }, { positioned: [{ start: at(240), end: at(270) }, { start: at(255), end: at(285) }], durationOnly: [] }, 'middle');
+    expect(result.ok && show(result.periods)).toEqual(['WORK 0-240', 'BREAK 240-300', 'WORK 300-480']);
+  });
+
+  it('moves a block that would run past the end back, joining the block it meets', () => {
+    const entry = { start: at(0), end: at(100) };
+    expect(stackBreaks(entry, [{ start: at(50), end: at(70) }, { start: at(85), end: at(100) }, { start: at(90), end: at(100) }])).toEqual({
+      ok: true,
+      // 85–110 (25 min) runs past the end: moved back to 75–100, still clear of 50–70.
+      blocks: [
+        { start: at(50), end: at(70) },
+        { start: at(75), end: at(100) },
+      ],
+    });
+    // 85–112 moves back to 73–100, meets 60–80, and the joined 47 minutes end at 100.
+    expect(stackBreaks(entry, [{ start: at(60), end: at(80) }, { start: at(85), end: at(100) }, { start: at(88), end: at(100) }])).toEqual({
+      ok: true,
+      blocks: [{ start: at(53), end: at(100) }],
+    });
+    expect(stackBreaks(entry, [{ start: at(0), end: at(60) }, { start: at(10), end: at(60) }])).toMatchObject({ ok: false, problem: expect.stringMatching(/add up to 110 min but the entry lasts only 100 min/) });
   });
 
   it('merges overlapping and touching intervals', () => {
@@ -94,6 +117,39 @@ describe('tileEntry properties', () => {
         // Positioned breaks stay where they were.
         for (const b of positioned) {
           if (b.end > b.start) expect(periods.some((p) => p.type === 'BREAK' && p.start <= b.start && p.end >= b.end)).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('stackBreaks properties', () => {
+  it('books exactly the breaks\' own minutes, inside the entry, in disjoint blocks, or refuses when they exceed the entry', () => {
+    const overlapping = fc.integer({ min: 1, max: 16 * 60 }).chain((length) =>
+      fc.record({
+        length: fc.constant(length),
+        breaks: fc.array(
+          fc.record({ at: fc.integer({ min: 0, max: length - 1 }), minutes: fc.integer({ min: 1, max: 120 }) }).map((b) => ({ start: at(b.at), end: at(b.at + Math.min(b.minutes, length - b.at)) })),
+          { maxLength: 6 },
+        ),
+      }),
+    );
+    fc.assert(
+      fc.property(overlapping, ({ length, breaks }) => {
+        const entry = { start: at(0), end: at(length) };
+        const own = breaks.reduce((s, b) => s + b.end - b.start, 0);
+        const result = stackBreaks(entry, breaks);
+        if (!result.ok) {
+          expect(own).toBeGreaterThan(length * MIN);
+          return;
+        }
+        expect(result.blocks.reduce((s, b) => s + b.end - b.start, 0)).toBe(own);
+        for (const [i, b] of result.blocks.entries()) {
+          expect(b.start).toBeGreaterThanOrEqual(entry.start);
+          expect(b.end).toBeLessThanOrEqual(entry.end);
+          const next = result.blocks[i + 1];
+          if (next) expect(next.start).toBeGreaterThan(b.end);
         }
       }),
       { numRuns: 2000 },

@@ -10,6 +10,7 @@ const persons: Person[] = [
   { id: 'p-3', email: 'shared@example.com', first_name: 'Chris', last_name: 'A', employee_number: '0009' },
   { id: 'p-4', email: ' shared@example.com', first_name: 'Chris', last_name: 'B', employee_number: '0009' },
   { id: 'p-5', email: null, first_name: 'Dana', last_name: 'Noemail', employee_number: null },
+  { id: 'P-6', email: 'eva@example.com', first_name: 'Eva', last_name: 'Lang', employee_number: 'E-0042' },
 ];
 
 function user(fields: Partial<UserPartial> = {}): UserPartial {
@@ -20,28 +21,51 @@ const index = (matching: TenantSyncConfigInput['matching'] = {}) => buildPersonI
 
 describe('employee matching', () => {
   it('matches e-mail case-insensitively and ignoring blanks', () => {
-    expect(matchUser(index(), user({ email: '  anna.berger@EXAMPLE.com ' }))).toEqual({ ok: true, personId: 'p-1' });
+    expect(matchUser(index(), user({ email: '  anna.berger@EXAMPLE.com ' }))).toMatchObject({ ok: true, personId: 'p-1' });
   });
 
   it('matches by employee number when configured', () => {
-    expect(matchUser(index({ strategy: 'employee_number' }), user({ employee_number: ' 0008 ', email: 'anna.berger@example.com' }))).toEqual({
+    expect(matchUser(index({ strategy: 'employee_number' }), user({ employee_number: ' 0008 ', email: 'anna.berger@example.com' }))).toMatchObject({
       ok: true,
       personId: 'p-2',
     });
   });
 
+  it('normalises employee numbers and external ids (blanks, case) before comparing, by default', () => {
+    expect(matchUser(index({ strategy: 'employee_number' }), user({ employee_number: ' e-0042 ' }))).toMatchObject({ ok: true, personId: 'P-6' });
+    expect(matchUser(index({ strategy: 'external_id' }), user({ external_id: ' p-6' }))).toMatchObject({ ok: true, personId: 'P-6' });
+  });
+
+  it('compares employee numbers and external ids exactly when normalizeKeys is off (e-mail stays case-insensitive)', () => {
+    const exact = index({ strategy: 'employee_number', normalizeKeys: false });
+    expect(matchUser(exact, user({ employee_number: 'e-0042' })).ok).toBe(false);
+    expect(matchUser(exact, user({ employee_number: ' E-0042' })).ok).toBe(false);
+    expect(matchUser(exact, user({ employee_number: 'E-0042' }))).toMatchObject({ ok: true, personId: 'P-6' });
+    expect(matchUser(index({ normalizeKeys: false }), user({ email: ' EVA@example.com' }))).toMatchObject({ ok: true, personId: 'P-6' });
+  });
+
+  it('warns when an override maps to a person whose name differs from the timr user', () => {
+    const other = matchUser(index({ overrides: { 'u-1': 'p-2' } }), user());
+    expect(other).toMatchObject({ ok: true, personId: 'p-2' });
+    expect(other.ok && other.warnings).toEqual([
+      expect.stringMatching(/^Anna Berger \(timr user u-1\) is mapped by an override to Personio person p-2, whose name is Ben Wolf; check the override for timr user u-1 under sync\.matching\.overrides/),
+    ]);
+    const same = matchUser(index({ overrides: { 'u-1': 'p-1' } }), user({ firstname: ' anna', lastname: 'BERGER ' }));
+    expect(same.ok && same.warnings).toEqual([]);
+  });
+
   it('matches timr external_id against the Personio person id when configured', () => {
-    expect(matchUser(index({ strategy: 'external_id' }), user({ external_id: 'p-2' }))).toEqual({ ok: true, personId: 'p-2' });
+    expect(matchUser(index({ strategy: 'external_id' }), user({ external_id: 'p-2' }))).toMatchObject({ ok: true, personId: 'p-2' });
     expect(matchUser(index({ strategy: 'external_id' }), user({ external_id: 'p-99' })).ok).toBe(false);
   });
 
   it('lets an override win over the strategy', () => {
     const result = matchUser(index({ overrides: { 'u-1': 'p-2' } }), user({ email: 'anna.berger@example.com' }));
-    expect(result).toEqual({ ok: true, personId: 'p-2' });
+    expect(result).toMatchObject({ ok: true, personId: 'p-2' });
   });
 
   it('resolves an ambiguous key through an override', () => {
-    expect(matchUser(index({ overrides: { 'u-1': 'p-4' } }), user({ email: 'shared@example.com' }))).toEqual({ ok: true, personId: 'p-4' });
+    expect(matchUser(index({ overrides: { 'u-1': 'p-4' } }), user({ email: 'shared@example.com' }))).toMatchObject({ ok: true, personId: 'p-4' });
   });
 
   it('fails on an override to an unknown person, naming the fix', () => {

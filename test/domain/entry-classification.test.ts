@@ -29,14 +29,18 @@ describe('classifyEntry', () => {
       entry({ ...day, break_time_total_minutes: 30, break_times: [{ type: 'manual', duration_minutes: 30, start: '2026-11-20T12:00:00+01:00', end: '2026-11-20T12:45:00+01:00' }] }),
       context(),
     );
-    expect(result.kind === 'attendance' && result.warnings).toEqual([expect.stringMatching(/break #1: duration_minutes is 30 but start\/end span 45 min/)]);
+    expect(result.kind === 'attendance' && result.warnings).toEqual([expect.stringMatching(/break #1: duration_minutes is 30 but start\/end span 45 min; booked 30 min from its start, as timr counts it/)]);
+    // Issue 7: the break is as long as timr counts it (was: its start/end span).
+    expect(result.kind === 'attendance' && result.breaks.positioned).toEqual([{ start: Date.parse('2026-11-20T11:00:00Z'), end: Date.parse('2026-11-20T11:30:00Z') }]);
   });
 
   it('recognises Zeitausgleich before looking at the category, and needs no end', () => {
     expect(classifyEntry(entry({ start: day.start, end: null, working_time_type: ZA_TYPE }), context())).toEqual({
       kind: 'zeitausgleich',
       start: Date.parse('2026-11-20T07:00:00Z'),
+      end: null,
     });
+    expect(classifyEntry(entry({ ...day, working_time_type: ZA_TYPE }), context())).toMatchObject({ kind: 'zeitausgleich', end: Date.parse('2026-11-20T15:00:00Z') });
   });
 
   it('stops matching by name once ids are configured', () => {
@@ -46,6 +50,24 @@ describe('classifyEntry', () => {
 
   it('lets running and paused entries wait even for Zeitausgleich', () => {
     expect(classifyEntry(entry({ ...day, status: 'running', working_time_type: ZA_TYPE }), context())).toMatchObject({ kind: 'skip', code: 'running' });
+  });
+
+  it('keeps overlapping breaks apart, each with the minutes timr counts', () => {
+    const result = classifyEntry(
+      entry({
+        ...day,
+        break_time_total_minutes: 60,
+        break_times: [manualBreak('2026-11-20T12:00:00+01:00', '2026-11-20T12:30:00+01:00'), manualBreak('2026-11-20T12:15:00+01:00', '2026-11-20T12:45:00+01:00')],
+      }),
+      context(),
+    );
+    expect(result.kind === 'attendance' && result.breaks).toEqual({
+      positioned: [
+        { start: Date.parse('2026-11-20T11:00:00Z'), end: Date.parse('2026-11-20T11:30:00Z') },
+        { start: Date.parse('2026-11-20T11:15:00Z'), end: Date.parse('2026-11-20T11:45:00Z') },
+      ],
+      durationOnly: [],
+    });
   });
 
   it('builds the id → category map from the type list', () => {

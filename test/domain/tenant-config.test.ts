@@ -5,17 +5,28 @@ describe('TenantSyncConfig', () => {
   it('fills every default from an empty object', () => {
     expect(TenantSyncConfig.parse({})).toEqual({
       timezone: 'Europe/Vienna',
-      matching: { strategy: 'email', overrides: {} },
-      zeitausgleich: { typeIds: [], externalIds: [], names: ['Zeitausgleich'] },
+      matching: { strategy: 'email', overrides: {}, normalizeKeys: true },
+      zeitausgleich: { typeIds: [], externalIds: [], names: ['Zeitausgleich'], representation: 'zero-hours' },
       breaks: { unpositioned: 'middle' },
       commentMaxLength: 1000,
+      dst: 'preserve-duration',
+      transferWhen: 'finished',
     });
   });
 
   it('keeps nested defaults when only part of a section is given', () => {
     const config = TenantSyncConfig.parse({ matching: { overrides: { 'u-1': 'p-9' } }, zeitausgleich: { typeIds: ['za'] } });
-    expect(config.matching).toEqual({ strategy: 'email', overrides: { 'u-1': 'p-9' } });
-    expect(config.zeitausgleich).toEqual({ typeIds: ['za'], externalIds: [], names: ['Zeitausgleich'] });
+    expect(config.matching).toEqual({ strategy: 'email', overrides: { 'u-1': 'p-9' }, normalizeKeys: true });
+    expect(config.zeitausgleich).toEqual({ typeIds: ['za'], externalIds: [], names: ['Zeitausgleich'], representation: 'zero-hours' });
+  });
+
+  it('takes the DST rule, the transfer moment and the Zeitausgleich representation, and rejects others', () => {
+    expect(TenantSyncConfig.parse({ dst: 'wall-clock', transferWhen: 'approved' })).toMatchObject({ dst: 'wall-clock', transferWhen: 'approved' });
+    expect(safeParseTenantSyncConfig({ dst: 'utc' }).ok).toBe(false);
+    expect(safeParseTenantSyncConfig({ transferWhen: 'locked' }).ok).toBe(false);
+    expect(TenantSyncConfig.parse({ zeitausgleich: { representation: 'absence', absenceTypeId: ' 4711 ' } }).zeitausgleich).toMatchObject({ representation: 'absence', absenceTypeId: '4711' });
+    const missing = safeParseTenantSyncConfig({ zeitausgleich: { representation: 'absence' } });
+    expect(!missing.ok && missing.problems.join()).toMatch(/zeitausgleich\.absenceTypeId: representation "absence" needs absenceTypeId/);
   });
 
   it('accepts other IANA zones and rejects unknown ones', () => {

@@ -113,7 +113,9 @@ describe('transformEntry: breaks', () => {
     ]);
   });
 
-  it('merges overlapping positioned breaks', () => {
+  // Issue 7 changed this rule: timr deducts both of two overlapping breaks, so booking their
+  // union (12:00–12:45) booked 15 minutes more work than timr counts.
+  it('books overlapping positioned breaks as one block as long as timr counts them', () => {
     const result = transformEntry(
       entry({
         start: '2026-11-20T08:00:00+01:00',
@@ -128,12 +130,42 @@ describe('transformEntry: breaks', () => {
     );
     expect(lines(result)).toEqual([
       'WORK 2026-11-20T08:00:00–2026-11-20T12:00:00',
-      'BREAK 2026-11-20T12:00:00–2026-11-20T12:45:00',
-      'WORK 2026-11-20T12:45:00–2026-11-20T16:00:00',
+      'BREAK 2026-11-20T12:00:00–2026-11-20T13:00:00',
+      'WORK 2026-11-20T13:00:00–2026-11-20T16:00:00',
     ]);
   });
 
-  it('clips a break reaching outside the entry and says so', () => {
+  it('moves a grown block back when it would run past the next break or the end', () => {
+    // 15:30–15:50 and 15:40–16:00 (40 min counted) in an entry ending 16:00: 15:20–16:00.
+    const result = transformEntry(
+      entry({
+        start: '2026-11-20T08:00:00+01:00',
+        end: '2026-11-20T16:00:00+01:00',
+        break_time_total_minutes: 40,
+        duration: { type: 'minutes', minutes: 440, minutes_rounded: 440 },
+        break_times: [manualBreak('2026-11-20T15:30:00+01:00', '2026-11-20T15:50:00+01:00'), manualBreak('2026-11-20T15:40:00+01:00', '2026-11-20T16:00:00+01:00')],
+      }),
+      context(),
+    );
+    expect(lines(result)).toEqual(['WORK 2026-11-20T08:00:00–2026-11-20T15:20:00', 'BREAK 2026-11-20T15:20:00–2026-11-20T16:00:00']);
+  });
+
+  it('refuses a break total smaller than the listed breaks, with both figures', () => {
+    const result = transformEntry(
+      entry({
+        start: '2026-11-20T08:00:00+01:00',
+        end: '2026-11-20T16:00:00+01:00',
+        break_time_total_minutes: 20,
+        break_times: [manualBreak('2026-11-20T12:00:00+01:00', '2026-11-20T12:30:00+01:00')],
+      }),
+      context(),
+    );
+    expect(result.kind === 'invalid' && result.reason).toMatch(/timr counts 20 min of breaks \(break_time_total_minutes\) but its breaks add up to 30 min/);
+  });
+
+  // Issue 7 changed this rule: the break keeps the 30 minutes timr deducts (was: clipped to 15,
+  // booking 15 minutes more work than timr counts).
+  it('books a break reaching outside the entry inside it, with the minutes timr counts, and says so', () => {
     const result = transformEntry(
       entry({
         start: '2026-11-20T08:00:00+01:00',
@@ -143,8 +175,8 @@ describe('transformEntry: breaks', () => {
       }),
       context(),
     );
-    expect(lines(result)).toEqual(['WORK 2026-11-20T08:00:00–2026-11-20T11:45:00', 'BREAK 2026-11-20T11:45:00–2026-11-20T12:00:00']);
-    expect(result.kind === 'periods' && result.warnings.join()).toMatch(/wt-1 of Anna Berger.*11:45–12:15\) reaches outside the entry/);
+    expect(lines(result)).toEqual(['WORK 2026-11-20T08:00:00–2026-11-20T11:30:00', 'BREAK 2026-11-20T11:30:00–2026-11-20T12:00:00']);
+    expect(result.kind === 'periods' && result.warnings.join()).toMatch(/wt-1 of Anna Berger.*11:45–12:15\) reaches outside the entry; it was booked inside the entry with the 30 min/);
   });
 
   it('books break minutes the list does not explain as one more break at the middle', () => {
@@ -241,10 +273,10 @@ describe('transformEntry: midnight and DST', () => {
     ]);
   });
 
-  it('spring forward (Vienna 2026-03-29): true local times and a warning about the hour', () => {
+  it('wall-clock, spring forward (Vienna 2026-03-29): true local times and a warning about the hour', () => {
     const result = transformEntry(
       entry({ start: '2026-03-29T00:00:00+01:00', end: '2026-03-29T06:00:00+02:00', notes: 'Nachtschicht' }),
-      context(),
+      context({ dst: 'wall-clock' }),
     );
     expect(lines(result)).toEqual(['WORK 2026-03-29T00:00:00–2026-03-29T06:00:00']);
     expect(result.kind === 'periods' && result.warnings).toEqual([
@@ -252,7 +284,7 @@ describe('transformEntry: midnight and DST', () => {
     ]);
   });
 
-  it('fall back (Vienna 2026-10-25): a night shift keeps its true local end and warns about the lost hour', () => {
+  it('wall-clock, fall back (Vienna 2026-10-25): a night shift keeps its true local end and warns about the lost hour', () => {
     const result = transformEntry(
       entry({
         start: '2026-10-24T22:00:00+02:00',
@@ -260,7 +292,7 @@ describe('transformEntry: midnight and DST', () => {
         break_time_total_minutes: 30,
         break_times: [manualBreak('2026-10-25T01:00:00+02:00', '2026-10-25T01:30:00+02:00')],
       }),
-      context(),
+      context({ dst: 'wall-clock' }),
     );
     expect(lines(result)).toEqual([
       'WORK 2026-10-24T22:00:00–2026-10-25T00:00:00',
@@ -271,32 +303,35 @@ describe('transformEntry: midnight and DST', () => {
     expect(result.kind === 'periods' && result.warnings.join()).toMatch(/cover 480 min, the real duration is 540 min/);
   });
 
-  it('fall back: a break running backwards in wall time is shifted later with its duration kept', () => {
+  // Issue 7 changed these two: under wall-clock the clock times would have to show 60 minutes
+  // fewer than timr counts, which the repeated hour cannot; the entry is refused naming the
+  // setting that books it (was: shifted, booking every real minute against the wall-clock rule).
+  // Under preserve-duration (the default) both are transferred with their real length.
+  const breakBackwards = entry({
+    start: '2026-10-25T01:30:00+02:00',
+    end: '2026-10-25T02:30:00+01:00',
+    break_time_total_minutes: 30,
+    break_times: [manualBreak('2026-10-25T02:40:00+02:00', '2026-10-25T02:10:00+01:00')],
+  });
+  it('fall back, break running backwards on the clock: wall-clock refuses it naming sync.dst, preserve-duration keeps every minute', () => {
     // Break from 02:40 summer time to 02:10 winter time (30 real minutes), then work to 02:30 winter time.
-    const result = transformEntry(
-      entry({
-        start: '2026-10-25T01:30:00+02:00',
-        end: '2026-10-25T02:30:00+01:00',
-        break_time_total_minutes: 30,
-        break_times: [manualBreak('2026-10-25T02:40:00+02:00', '2026-10-25T02:10:00+01:00')],
-      }),
-      context(),
-    );
-    expect(lines(result)).toEqual([
+    const wallClock = transformEntry(breakBackwards, context({ dst: 'wall-clock' }));
+    expect(wallClock.kind === 'invalid' && wallClock.reason).toMatch(/would book 90 min of work, timr counts 90 min .*plus the −60 min clock change .*set sync\.dst to preserve-duration/);
+    const preserved = transformEntry(breakBackwards, context());
+    expect(lines(preserved)).toEqual([
       'WORK 2026-10-25T01:30:00–2026-10-25T02:40:00',
       'BREAK 2026-10-25T02:40:00–2026-10-25T03:10:00',
       'WORK 2026-10-25T03:10:00–2026-10-25T03:30:00',
     ]);
-    // Every real minute is kept, so there is no hour to warn about.
-    expect(result.kind === 'periods' && result.warnings).toEqual([]);
   });
 
-  it('fall back: an entry ending in the repeated hour before its own start (wall) is shifted, not reversed', () => {
-    const result = transformEntry(entry({ start: '2026-10-25T02:30:00+02:00', end: '2026-10-25T02:15:00+01:00' }), context());
-    expect(lines(result)).toEqual(['WORK 2026-10-25T02:30:00–2026-10-25T03:15:00']);
+  it('fall back: an entry ending in the repeated hour before its own start (on the clock) keeps its 45 minutes', () => {
+    const short = entry({ start: '2026-10-25T02:30:00+02:00', end: '2026-10-25T02:15:00+01:00' });
+    expect(lines(transformEntry(short, context()))).toEqual(['WORK 2026-10-25T02:30:00–2026-10-25T03:15:00']);
+    expect(transformEntry(short, context({ dst: 'wall-clock' })).kind).toBe('invalid');
   });
 
-  it('fall back: work in the repeated hour after summer-time work is pushed after it and the next piece absorbs the shift', () => {
+  it('wall-clock, fall back: work in the repeated hour after summer-time work is pushed after it and the next piece absorbs the shift', () => {
     const result = transformEntry(
       entry({
         start: '2026-10-25T02:00:00+02:00',
@@ -304,7 +339,7 @@ describe('transformEntry: midnight and DST', () => {
         break_time_total_minutes: 20,
         break_times: [manualBreak('2026-10-25T02:50:00+02:00', '2026-10-25T02:10:00+01:00')],
       }),
-      context(),
+      context({ dst: 'wall-clock' }),
     );
     // Truthful walls 02:00, 02:50, 02:10, 04:00: the break's end runs backwards → 03:10;
     // the last WORK keeps its true end 04:00 and is 60 minutes shorter than really worked.
@@ -314,6 +349,107 @@ describe('transformEntry: midnight and DST', () => {
       'WORK 2026-10-25T03:10:00–2026-10-25T04:00:00',
     ]);
     expect(result.kind === 'periods' && result.warnings.join()).toMatch(/cover 120 min, the real duration is 180 min/);
+  });
+});
+
+describe('transformEntry: DST, preserve-duration (the default): Personio books the hours worked', () => {
+  const workMinutes = (result: TransformResult) =>
+    result.kind === 'periods' ? result.periods.filter((p) => p.type === 'WORK').reduce((n, p) => n + (Date.parse(`${p.end}Z`) - Date.parse(`${p.start}Z`)) / 60_000, 0) : NaN;
+
+  it('autumn night shift in Vienna: the periods after the change are shifted, 510 min of work as timr counts', () => {
+    const result = transformEntry(
+      entry({
+        start: '2026-10-24T22:00:00+02:00',
+        end: '2026-10-25T06:00:00+01:00',
+        break_time_total_minutes: 30,
+        duration: { type: 'minutes', minutes: 510, minutes_rounded: 510 },
+        break_times: [manualBreak('2026-10-25T01:00:00+02:00', '2026-10-25T01:30:00+02:00')],
+      }),
+      context(),
+    );
+    expect(lines(result)).toEqual([
+      'WORK 2026-10-24T22:00:00–2026-10-25T00:00:00',
+      'WORK 2026-10-25T00:00:00–2026-10-25T01:00:00',
+      'BREAK 2026-10-25T01:00:00–2026-10-25T01:30:00',
+      'WORK 2026-10-25T01:30:00–2026-10-25T07:00:00',
+    ]);
+    expect(workMinutes(result)).toBe(510);
+    expect(result.kind === 'periods' && result.warnings).toEqual([
+      expect.stringMatching(
+        /^timr entry wt-1 .* spans a daylight-saving change in Europe\/Vienna \(−60 min\): to book the 540 min it lasted \(sync\.dst = preserve-duration\), its Personio periods after the change are shifted by \+60 min, so it ends at 07:00 in Personio where the clock said 06:00$/,
+      ),
+    ]);
+  });
+
+  it('spring night shift in Vienna: 300 min worked are 300 min in Personio', () => {
+    const result = transformEntry(entry({ start: '2026-03-29T00:00:00+01:00', end: '2026-03-29T06:00:00+02:00' }), context());
+    expect(lines(result)).toEqual(['WORK 2026-03-29T00:00:00–2026-03-29T05:00:00']);
+    expect(result.kind === 'periods' && result.warnings.join()).toMatch(/shifted by −60 min, so it ends at 05:00 in Personio where the clock said 06:00/);
+  });
+
+  it.each([
+    ['America/New_York', '2026-10-31T22:00:00-04:00', '2026-11-01T06:00:00-05:00', ['WORK 2026-10-31T22:00:00–2026-11-01T00:00:00', 'WORK 2026-11-01T00:00:00–2026-11-01T07:00:00'], 540],
+    ['America/New_York', '2026-03-07T22:00:00-05:00', '2026-03-08T06:00:00-04:00', ['WORK 2026-03-07T22:00:00–2026-03-08T00:00:00', 'WORK 2026-03-08T00:00:00–2026-03-08T05:00:00'], 420],
+    // Southern hemisphere: clocks go back in April and forward in October.
+    ['Australia/Sydney', '2026-04-04T22:00:00+11:00', '2026-04-05T06:00:00+10:00', ['WORK 2026-04-04T22:00:00–2026-04-05T00:00:00', 'WORK 2026-04-05T00:00:00–2026-04-05T07:00:00'], 540],
+    ['Australia/Sydney', '2026-10-03T22:00:00+10:00', '2026-10-04T06:00:00+11:00', ['WORK 2026-10-03T22:00:00–2026-10-04T00:00:00', 'WORK 2026-10-04T00:00:00–2026-10-04T05:00:00'], 420],
+  ])('%s: %s → %s books the minutes worked', (zone, start, end, expected, minutes) => {
+    const result = transformEntry(entry({ start, end, duration: { type: 'minutes', minutes, minutes_rounded: minutes } }), context({ timezone: zone }));
+    expect(lines(result)).toEqual(expected);
+    expect(workMinutes(result)).toBe(minutes);
+  });
+});
+
+describe('transformEntry: the hours invariant', () => {
+  it("refuses an entry whose periods would book other hours than timr's duration, naming both figures and the fix", () => {
+    const result = transformEntry(
+      entry({
+        start: '2026-11-20T08:00:00+01:00',
+        end: '2026-11-20T16:30:00+01:00',
+        break_time_total_minutes: 30,
+        duration: { type: 'minutes', minutes: 400, minutes_rounded: 400 },
+        break_times: [manualBreak('2026-11-20T12:00:00+01:00', '2026-11-20T12:30:00+01:00')],
+      }),
+      context(),
+    );
+    expect(result.kind === 'invalid' && result.reason).toMatch(
+      /^timr entry wt-1 of Anna Berger \(timr user u-7\) on 2026-11-20 cannot be transferred: its Personio periods would book 480 min of work, timr counts 400 min \(duration\.minutes\); timr's figure does not fit the entry's own times and breaks \(480 min .*\); correct the entry in timr/,
+    );
+  });
+
+  it('accepts less than a minute of seconds timr does not count', () => {
+    const result = transformEntry(
+      entry({ start: '2026-11-20T08:00:30+01:00', end: '2026-11-20T16:00:00+01:00', duration: { type: 'minutes', minutes: 479, minutes_rounded: 480 } }),
+      context(),
+    );
+    expect(lines(result)).toEqual(['WORK 2026-11-20T08:00:30–2026-11-20T16:00:00']);
+  });
+
+  it('refuses an attendance timr counts by the day, not by its times', () => {
+    const result = transformEntry(
+      entry({ start: '2026-11-20T00:00:00+01:00', end: '2026-11-21T00:00:00+01:00', duration: { type: 'full_day', minutes: 462, minutes_rounded: 462 } }),
+      context(),
+    );
+    expect(result.kind === 'invalid' && result.reason).toMatch(/timr counts it as a full day \(462 min\), not by its times/);
+  });
+});
+
+describe('transformEntry: sync.transferWhen', () => {
+  const day = { start: '2026-11-20T08:00:00+01:00', end: '2026-11-20T16:00:00+01:00' };
+  it('approved: a finished but unapproved entry waits with a reason, an approved or closed one is transferred', () => {
+    const ctx = context({ transferWhen: 'approved' });
+    for (const status of ['changeable', 'locked'] as const) {
+      const result = transformEntry(entry({ ...day, status }), ctx);
+      expect(result).toMatchObject({ kind: 'skip', code: 'awaiting-approval' });
+      expect(result.kind === 'skip' && result.reason).toMatch(new RegExp(`^timr entry wt-1 .* is ${status} and waits for approval in timr \\(sync\\.transferWhen = approved`));
+    }
+    for (const status of ['approved', 'closed'] as const) expect(transformEntry(entry({ ...day, status }), ctx).kind).toBe('periods');
+    expect(transformEntry(entry({ ...day, working_time_type: ZA_TYPE }), ctx)).toMatchObject({ kind: 'skip', code: 'awaiting-approval' });
+    expect(transformEntry(entry({ ...day, working_time_type: VACATION_TYPE }), ctx)).toMatchObject({ kind: 'skip', code: 'absence' });
+  });
+
+  it('finished (the default): every finished entry is transferred', () => {
+    expect(transformEntry(entry({ ...day, status: 'changeable' }), context()).kind).toBe('periods');
   });
 });
 
@@ -382,9 +518,24 @@ describe('transformEntry: comments', () => {
     expect(result.kind === 'periods' && result.warnings).toEqual([expect.stringMatching(/^timr entry wt-1 of Anna Berger .*30 characters, Personio takes 10/)]);
   });
 
-  it('never splits a surrogate pair when cutting', () => {
+  // Issue 7 changed this rule: the limit counts UTF-16 code units as Personio does (an emoji is
+  // two), so 3 units hold one emoji and the marker (was: two emoji, five units).
+  it('never splits a surrogate pair when cutting, and counts UTF-16 code units', () => {
     const result = withNotes('😀'.repeat(5), { commentMaxLength: 3 });
-    expect(result.kind === 'periods' && result.periods[0]?.comment).toBe('😀😀…');
+    expect(result.kind === 'periods' && result.periods[0]?.comment).toBe('😀…');
+    const four = withNotes('😀'.repeat(5), { commentMaxLength: 4 });
+    expect(four.kind === 'periods' && four.periods[0]?.comment).toBe('😀…');
+  });
+
+  it('fits an emoji-rich note into the limit as Personio counts it (UTF-16), instead of sending it too long', () => {
+    const notes = '🚀 Übergabe ✅ '.repeat(80); // 960 code points, 1120 UTF-16 units
+    const result = withNotes(notes, { commentMaxLength: 1000 });
+    const comment = result.kind === 'periods' ? (result.periods[0]?.comment ?? '') : '';
+    expect(comment.length).toBeLessThanOrEqual(1000);
+    expect(comment.length).toBeGreaterThan(990);
+    expect(comment.endsWith('…')).toBe(true);
+    expect(notes.startsWith(comment.slice(0, -1))).toBe(true);
+    expect(result.kind === 'periods' && result.warnings.join()).toMatch(/notes have 1119 characters, Personio takes 1000 \(counted in UTF-16 code units/);
   });
 });
 

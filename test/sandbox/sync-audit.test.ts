@@ -214,6 +214,7 @@ describe('sync audit', () => {
     expect(audit.samples.waiting).toEqual(['e-overlap']);
   });
 
+  // The tenant's DST rule is named in each case (the default is preserve-duration, the product's).
   describe('hours across a DST change (Europe/Vienna)', () => {
     // 2026-10-25 03:00 CEST → 02:00 CET: 22:00 to 06:00 is 9 real hours, 8 on the clock.
     const autumn = (periods: Period[]): State => ({
@@ -226,7 +227,7 @@ describe('sync audit', () => {
 
     it('wall-clock: 480 booked minutes are right for 540 worked (expected = duration + offset change)', () => {
       expect(run(autumn(wallClockBooking), { dst: 'wall-clock' })).toMatchObject({ entriesTransferred: 1, ...ZERO });
-      const audit = run(autumn(preservedBooking));
+      const audit = run(autumn(preservedBooking), { dst: 'wall-clock' });
       expect(audit).toMatchObject({ hoursMismatch: 1, entriesTransferred: 0, waiting: 1 });
       expect(audit.samples.hoursMismatch).toEqual([{ entryId: 'e-autumn', bookedMinutes: 540, expectedMinutes: 480 }]);
     });
@@ -243,7 +244,7 @@ describe('sync audit', () => {
         periods: [period('s1', 'WORK', '2027-03-27T22:00:00', '2027-03-28T00:00:00'), period('s2', 'WORK', '2027-03-28T00:00:00', '2027-03-28T06:00:00')],
         deleted: [],
       };
-      expect(run(spring)).toMatchObject({ entriesTransferred: 1, ...ZERO });
+      expect(run(spring, { dst: 'wall-clock' })).toMatchObject({ entriesTransferred: 1, ...ZERO });
       expect(run(spring, { dst: 'preserve-duration' }).samples.hoursMismatch).toEqual([{ entryId: 'e-spring', bookedMinutes: 480, expectedMinutes: 420 }]);
     });
 
@@ -253,9 +254,9 @@ describe('sync audit', () => {
         periods: [period('y1', 'WORK', '2026-10-31T22:00:00', '2026-11-01T00:00:00'), period('y2', 'WORK', '2026-11-01T00:00:00', '2026-11-01T06:00:00')],
         deleted: [],
       };
-      expect(run(ny, { timezone: 'America/New_York' })).toMatchObject({ entriesTransferred: 1, ...ZERO });
+      expect(run(ny, { timezone: 'America/New_York', dst: 'wall-clock' })).toMatchObject({ entriesTransferred: 1, ...ZERO });
       // Judged in Vienna's zone the same booking lies hours away from the entry's span.
-      expect(run(ny).entriesTransferred).toBe(0);
+      expect(run(ny, { dst: 'wall-clock' }).entriesTransferred).toBe(0);
     });
   });
 
@@ -327,9 +328,11 @@ describe('sync audit', () => {
       timezone: 'America/New_York',
       zeitausgleich: { typeIds: ['x'], externalIds: ['ZA'], names: ['Zeitausgleich'] },
       quarantinedEntryIds: ['e1', 'e2'],
-      dst: 'wall-clock',
+      dst: 'preserve-duration',
       windowStart: '2026-11-21',
     });
+    const wallClock = { ...status, settings: { ...status.settings, sync: { ...status.settings.sync, dst: 'wall-clock' } } };
+    expect(auditTenantFromStatus(wallClock, new Date('2026-11-30T12:00:00Z')).dst).toBe('wall-clock');
   });
 
   it('refuses a tenant the sandboxes do not have and an unknown zone', () => {

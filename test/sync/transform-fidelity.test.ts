@@ -158,16 +158,22 @@ describe('tenant sync: what arrives in Personio is what the transform rules say'
       expect(slots[0]).toMatchObject({ type: 'WORK', start: `${day1}T22:00:00`, end: `${day2}T00:00:00` });
       expect(slots.slice(1).every((s) => dateOf(s.start) === day2 && dateOf(s.end!) === day2)).toBe(true);
       expect(slots[1]!.start).toBe(`${day2}T00:00:00`);
-      expect(slots.at(-1)!.end).toBe(`${day2}T06:00:00`);
+      // Personio ends the shift its real length after its local start (sync.dst preserve-duration,
+      // the default): 06:00 on the clock, 07:00 across the fall-back (issue 7 changed this rule).
+      const realMinutes = (Date.parse(entry.end!) - Date.parse(entry.start)) / 60_000;
+      expect(minutesBetween(slots[0]!.start, slots.at(-1)!.end!)).toBe(realMinutes);
+      expect(slots.at(-1)!.end).toBe(entry.start.slice(-6) === entry.end!.slice(-6) ? `${day2}T06:00:00` : `${day2}T07:00:00`);
       const brk = entry.break_times[0]!;
       if (brk.type === 'ongoing' || !brk.start || !brk.end) throw new Error(`night shift ${entry.id} should have a positioned break`);
       expect(slots.filter((s) => s.type === 'BREAK')).toEqual([{ type: 'BREAK', start: local(brk.start), end: local(brk.end), comment: undefined }]);
     }
-    // Across the fall-back the wall clock shows 8 h for the 9 h worked (the run reports a warning).
+    // Across the fall-back Personio books the 9 h worked (was: the wall clock's 8 h, with a warning).
     const acrossDst = single('night shift across the DST change', overnight.filter((e) => e.start.slice(-6) !== e.end!.slice(-6)));
     expect((Date.parse(acrossDst.end!) - Date.parse(acrossDst.start)) / 3_600_000).toBe(9);
     const slots = periodsOf(acrossDst);
-    expect(minutesBetween(slots[0]!.start, slots.at(-1)!.end!)).toBe(8 * 60);
+    expect(minutesBetween(slots[0]!.start, slots.at(-1)!.end!)).toBe(9 * 60);
+    const workMinutes = slots.filter((s) => s.type === 'WORK').reduce((n, s) => n + minutesBetween(s.start, s.end!), 0);
+    expect(workMinutes).toBe(acrossDst.duration!.minutes);
   });
 
   it('tiles every kind of break as WORK/BREAK/WORK', () => {

@@ -17,7 +17,7 @@ const applied = (patch: unknown) => {
 describe('applySettingsPatch (client side of updateConfig)', () => {
   it('merges nested objects key by key: one new override keeps the others and the strategy', () => {
     const { settings, change } = applied({ sync: { matching: { overrides: { u2: 'p2' } } } });
-    expect(settings.sync.matching).toEqual({ strategy: 'employee_number', overrides: { u1: 'p1', u2: 'p2' } });
+    expect(settings.sync.matching).toEqual({ strategy: 'employee_number', overrides: { u1: 'p1', u2: 'p2' }, normalizeKeys: true });
     expect(settings.sync.zeitausgleich.names).toEqual(['ZA', 'Zeitausgleich']);
     // What is sent: the whole touched top-level setting, parsed.
     expect(change).toEqual({ sync: settings.sync });

@@ -22,7 +22,7 @@ export interface AuditTenant {
   zeitausgleich: { typeIds: string[]; externalIds: string[]; names: string[] };
   /** Entries the tenant workflow says are quarantined. */
   quarantinedEntryIds: string[];
-  /** Default 'wall-clock' (today's product behaviour). */
+  /** The tenant's `sync.dst`; default 'preserve-duration' (the product's default). */
   dst?: 'wall-clock' | 'preserve-duration';
   /** YYYY-MM-DD; entries starting before it and periods before it are not judged. */
   windowStart?: string;
@@ -191,7 +191,7 @@ function auditTenant(
 ): void {
   const zone = tenant.timezone;
   offsetMinutes(0, zone); // fails early on an unknown zone
-  const dst = tenant.dst ?? 'wall-clock';
+  const dst = tenant.dst ?? 'preserve-duration';
   const judgedDate = (date: string) => tenant.windowStart === undefined || date >= tenant.windowStart;
   const judgedPeriod = (q: RawPeriod) => judgedDate(periodDate(q));
   const types = new Map(typeList.map((t) => [t.id, t]));

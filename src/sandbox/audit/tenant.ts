@@ -1,6 +1,6 @@
 /**
  * What the audit needs to know about a tenant, taken from the tenant workflow's status view:
- * its zone, its Zeitausgleich setting, its quarantine and its look-back window. Typed by shape
+ * its zone, its Zeitausgleich setting, its DST rule, its quarantine and its look-back window. Typed by shape
  * only, so the audit does not depend on the workflow's types.
  */
 import type { AuditTenant } from './audit.js';
@@ -31,7 +31,8 @@ export function auditTenantFromStatus(status: TenantStatusLike, now: Date = new 
     timezone: sync.timezone,
     zeitausgleich: { typeIds: [...sync.zeitausgleich.typeIds], externalIds: [...sync.zeitausgleich.externalIds], names: [...sync.zeitausgleich.names] },
     quarantinedEntryIds: status.quarantined.map((q) => q.entryId),
-    dst: sync.dst === 'preserve-duration' ? 'preserve-duration' : 'wall-clock',
+    // The tenant's sync.dst; a status without it is a tenant on the product's default.
+    dst: sync.dst === 'wall-clock' ? 'wall-clock' : 'preserve-duration',
     windowStart: new Date(now.getTime() - (status.settings.lookbackDays - 1) * DAY_MS).toISOString().slice(0, 10),
   };
 }
