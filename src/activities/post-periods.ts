@@ -9,12 +9,30 @@ import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { AttendancePeriod } from '../clients/personio/schemas.js';
 import { ValidationRejectedError } from '../clients/errors.js';
+import { ZERO_LENGTH_REFUSED_HINT } from '../domain/zeitausgleich.js';
 import type { TenantSecrets } from '../secrets/index.js';
 import { PostItem, type PostBatchInput, type PostBatchResult, type PlannedPeriod } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
 import { RETRY_PROFILES, retryDelayMs, sleep } from '../clients/retry.js';
 
 const OVERLAP = /overlap/i;
+
+/**
+ * A refused zero-length period is the `zero-hours` Zeitausgleich representation meeting a
+ * Personio that refuses start == end: the reason support sees then names the setting to change.
+ */
+function explainRefusal(err: unknown, period: PlannedPeriod): unknown {
+  if (!(err instanceof ValidationRejectedError) || period.start !== period.end) return err;
+  return new ValidationRejectedError({
+    vendor: err.vendor,
+    tenantId: err.tenantId,
+    endpoint: err.endpoint,
+    ...(err.resourceId !== undefined && { resourceId: err.resourceId }),
+    ...(err.status !== undefined && { status: err.status }),
+    ...(err.traceId !== undefined && { traceId: err.traceId }),
+    messages: [...err.messages, ZERO_LENGTH_REFUSED_HINT],
+  });
+}
 
 /** Everything we write matches: a period with an old comment is not ours to adopt. */
 export function sameContent(existing: AttendancePeriod, personId: string, p: PlannedPeriod): boolean {
@@ -71,7 +89,7 @@ export async function postEntryPeriods(
         // "overlap" with our own earlier write): look before trying again, adopt if exact.
         const overlap = err instanceof ValidationRejectedError && OVERLAP.test(err.message);
         const delay = overlap ? 0 : retryDelayMs(RETRY_PROFILES.call, err, attempt);
-        if (delay === undefined || (overlap && attempt > 1)) throw err;
+        if (delay === undefined || (overlap && attempt > 1)) throw explainRefusal(err, period);
         await sleep(delay);
         existing = await listWindow(personio, item.personId, item.periods);
         id = adopt(period);

@@ -9,6 +9,12 @@ import type { LocalDateTime } from './time-zone.js';
 
 export const ZEITAUSGLEICH_COMMENT = 'Zeitausgleich';
 
+/** Added to Personio's refusal of a zero-length period: the setting that books Zeitausgleich otherwise. */
+export const ZERO_LENGTH_REFUSED_HINT =
+  'Personio refuses the zero-length WORK period by which sync.zeitausgleich.representation "zero-hours" books a Zeitausgleich day; ' +
+  'book it as a Personio absence instead: timr-sync config <tenant> --set sync.zeitausgleich.representation=absence ' +
+  '--set sync.zeitausgleich.absenceTypeId=<id of the Personio absence type, e.g. Überstundenausgleich>';
+
 const normalizeName = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('de');
 
 /**

@@ -373,7 +373,9 @@ describe('POST /v2/attendance-periods', () => {
     it('zero-length periods pass by default and are rejected when configured', async () => {
       await create(period('p-anna', '2026-11-20T00:00:00', '2026-11-20T00:00:00', { comment: 'Zeitausgleich' }));
       await call('POST', '/_sandbox/settings', { body: { zeroLengthPeriods: 'reject' } });
-      expect(expectError(await post('/v2/attendance-periods', period('p-ben', '2026-11-20T00:00:00', '2026-11-20T00:00:00')), 422).title).toBe('Period time range too short');
+      const refused = expectError(await post('/v2/attendance-periods', period('p-ben', '2026-11-20T00:00:00', '2026-11-20T00:00:00')), 422);
+      expect(refused.title).toBe('Period time range too short');
+      expect(refused.detail).toBe('Start time 2026-11-20T00:00:00 has to be smaller than end time 2026-11-20T00:00:00');
     });
 
     it('a comment over the configured limit', async () => {

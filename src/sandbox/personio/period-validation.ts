@@ -103,7 +103,8 @@ export function checkPeriodRules(period: PeriodContent, settings: PersonioSettin
       throw unprocessable('Start date greater than end date', `start ${start} is after end ${end}`, 'attendance_periods.start_after_end', 'start.date_time');
     }
     if (startMs === endMs && settings.zeroLengthPeriods === 'reject') {
-      throw unprocessable('Period time range too short', `start and end are both ${start}`, 'attendance_periods.period_too_short', 'end.date_time');
+      // Personio v1 refused these ("Start time … has to be smaller than end time"); v2 is untested.
+      throw unprocessable('Period time range too short', `Start time ${start} has to be smaller than end time ${end}`, 'attendance_periods.period_too_short', 'end.date_time');
     }
     if (endMs - startMs > settings.maxPeriodHours * 3_600_000) {
       throw unprocessable('Period time range too long', `${start} to ${end} exceeds the maximum of ${settings.maxPeriodHours} h`, 'attendance_periods.period_too_long', 'end.date_time');

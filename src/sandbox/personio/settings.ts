@@ -20,7 +20,7 @@ export const PersonioSettings = z.object({
   maxPeriodHours: z.number().positive().default(24),
   /** Title of the 422 for overlapping periods (v1 said "Existing overlapping attendances periods"). */
   overlapMessage: z.string().min(1).default('Overlapping attendance periods'),
-  /** Whether start == end is accepted; our Zeitausgleich representation relies on "accept". */
+  /** Whether start == end is accepted; the `zero-hours` Zeitausgleich representation relies on "accept" (v1 rejected it). */
   zeroLengthPeriods: z.enum(['accept', 'reject']).default('accept'),
   /** Status for a POST naming a person the tenant does not have. */
   unknownPersonStatus: z.union([z.literal(404), z.literal(422)]).default(404),
