@@ -226,3 +226,17 @@ export const WriteResolution = z.object({
 export type WriteResolution = z.infer<typeof WriteResolution>;
 export const ResolveWritesResult = z.object({ resolved: z.array(WriteResolution) });
 export type ResolveWritesResult = z.infer<typeof ResolveWritesResult>;
+
+/** Matching overrides to check against both vendors when they are set (timr user id → Personio person id). */
+export const CheckOverridesInput = TenantRef.extend({ overrides: z.record(z.string(), z.string()) });
+export type CheckOverridesInput = z.infer<typeof CheckOverridesInput>;
+export const OverrideFinding = z.object({
+  timrUserId: z.string(),
+  personId: z.string(),
+  /** `missing-person` refuses the override; the others are warnings. */
+  problem: z.enum(['missing-person', 'name-differs', 'unknown-user']),
+  message: z.string(),
+});
+export type OverrideFinding = z.infer<typeof OverrideFinding>;
+export const CheckOverridesResult = z.object({ findings: z.array(OverrideFinding) });
+export type CheckOverridesResult = z.infer<typeof CheckOverridesResult>;

@@ -3,7 +3,8 @@
  * workflows import only the type (`SyncActivities`).
  */
 import { Context } from '@temporalio/activity';
-import { PlanInput, type InspectLocksInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type ResolveWritesInput, type TenantRef } from './contracts.js';
+import { PlanInput, type CheckOverridesInput, type InspectLocksInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type ResolveWritesInput, type TenantRef } from './contracts.js';
+import { checkOverrides } from './check-overrides.js';
 import type { ActivityDeps } from './deps.js';
 import { reportWorkerHealth } from './health-check.js';
 import { inspectLocks, lockBatch } from './lock-entry.js';
@@ -41,6 +42,11 @@ export function createActivities(deps: ActivityDeps) {
     /** Read-only: after a lock batch failed for good, which entries does timr hold locked with our record? */
     async inspectLocks(input: InspectLocksInput) {
       return withTenant(deps, input, ({ timr }) => inspectLocks(timr, input));
+    },
+
+    /** Read-only: do the Personio persons that matching overrides name exist, and do their names match? */
+    async checkOverrides(input: CheckOverridesInput) {
+      return withTenant(deps, input, ({ timr, personio }) => checkOverrides(timr, personio, input));
     },
 
     /** Writes of earlier runs whose outcome is unknown: read both vendors, delete leftovers nobody owns. */

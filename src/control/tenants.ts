@@ -2,6 +2,7 @@
  * Operations on tenant workflows over the Temporal client: used by the CLI, `npm start`,
  * `sync:once` and the tests, so every caller starts and controls tenants the same way.
  */
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import { SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
@@ -13,7 +14,8 @@ import {
   type TenantSettingsInput,
   type TenantSettingsPatch,
 } from '../domain/tenant-settings.js';
-import { TASK_QUEUE, tenantWorkflowId } from '../workflows/ids.js';
+import { TASK_QUEUE, overrideCheckWorkflowId, tenantWorkflowId } from '../workflows/ids.js';
+import type { CheckOverridesResult, OverrideFinding } from '../activities/contracts.js';
 import {
   carryQuery,
   NO_CHANGE,
@@ -26,6 +28,7 @@ import {
   updateConfigUpdate,
 } from '../workflows/messages.js';
 import { restartedState } from '../workflows/tenant-manager.js';
+import type { checkOverridesWorkflow } from '../workflows/check-overrides.js';
 import type { tenantSyncWorkflow } from '../workflows/tenant-sync.js';
 import type { RunSummary, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
 
@@ -229,4 +232,49 @@ export async function listTenants(client: Client, opts: { includeClosed?: boolea
     rows.push({ tenantId, workflowId: wf.workflowId, status: wf.status.name, ...(syncStatus !== undefined && { syncStatus }) });
   }
   return rows;
+}
+
+/** Overrides in `next` that are new or point elsewhere than in `current` (removed ones need no check). */
+export function changedOverrides(current: Readonly<Record<string, string>>, next: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(next).filter(([user, person]) => current[user] !== person));
+}
+
+/** An override was refused: the Personio person it names does not exist. */
+export class OverrideRefused extends Error {
+  constructor(
+    readonly tenantId: string,
+    readonly findings: OverrideFinding[],
+  ) {
+    super(`tenant ${tenantId}: nothing was changed; ${findings.map((f) => f.message).join('; ')}`);
+    this.name = 'OverrideRefused';
+  }
+}
+
+/**
+ * Checks matching overrides against Personio and timr before they are set, through a short
+ * workflow whose activity runs on a worker of `taskQueue` (workers hold the credentials). Throws
+ * OverrideRefused when a named person does not exist; returns the warnings otherwise.
+ */
+export async function checkMatchingOverrides(
+  client: Client,
+  tenant: { tenantId: string; credentialsRef: string },
+  overrides: Readonly<Record<string, string>>,
+  taskQueue: string,
+): Promise<OverrideFinding[]> {
+  if (Object.keys(overrides).length === 0) return [];
+  const result: CheckOverridesResult = await client.workflow.execute<typeof checkOverridesWorkflow>('checkOverridesWorkflow', {
+    workflowId: overrideCheckWorkflowId(tenant.tenantId, randomUUID()),
+    taskQueue,
+    args: [{ tenantId: tenant.tenantId, credentialsRef: tenant.credentialsRef, overrides: { ...overrides } }],
+    workflowExecutionTimeout: '2 minutes',
+    staticSummary: `check matching overrides of tenant ${tenant.tenantId}`,
+  });
+  const refused = result.findings.filter((f) => f.problem === 'missing-person');
+  if (refused.length > 0) throw new OverrideRefused(tenant.tenantId, refused);
+  return result.findings;
+}
+
+/** The task queue the tenant's workflow runs on (where its workers are). */
+export async function tenantTaskQueue(client: Client, tenantId: string): Promise<string> {
+  return (await tenantHandle(client, tenantId).describe()).taskQueue;
 }

@@ -8,3 +8,8 @@ export function tenantWorkflowId(tenantId: string): string {
 export function runWorkflowId(tenantId: string, runNumber: number): string {
   return `tenant/${tenantId}/run/${runNumber}`;
 }
+
+/** One check of matching overrides; `nonce` keeps concurrent checks apart. */
+export function overrideCheckWorkflowId(tenantId: string, nonce: string): string {
+  return `tenant/${tenantId}/check-overrides/${nonce}`;
+}

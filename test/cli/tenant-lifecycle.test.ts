@@ -189,14 +189,18 @@ describe('timr-sync against a running tenant workflow', () => {
 
   it('config changes one nested setting and keeps its siblings', async () => {
     const before = await statusJson();
-    const r = await cli('config', tenantId, '--set', 'intervalSeconds=1800', '--set', 'sync.matching.overrides.timr-user-x=12345');
+    // Issue 7: overrides are checked against Personio when set, so this one names a person that
+    // exists (was 12345, which does not); its timr user does not exist, which is only a warning.
+    const existing = tenant.personio.persons[0]!.id;
+    const r = await cli('config', tenantId, '--set', 'intervalSeconds=1800', '--set', `sync.matching.overrides.timr-user-x=${existing}`);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: sync\.matching\.overrides\.timr-user-x: timr has no user timr-user-x/m);
     expect(r.stdout).toContain('intervalSeconds: 3600 → 1800');
-    expect(r.stdout).toContain('sync.matching.overrides.timr-user-x: (unset) → 12345');
+    expect(r.stdout).toContain(`sync.matching.overrides.timr-user-x: (unset) → ${existing}`);
     expect(r.stdout.trim().split('\n')).toHaveLength(3);
     const after = await statusJson();
     expect(after.settings.intervalSeconds).toBe(1800);
-    expect(after.settings.sync.matching.overrides).toEqual({ ...before.settings.sync.matching.overrides, 'timr-user-x': '12345' });
+    expect(after.settings.sync.matching.overrides).toEqual({ ...before.settings.sync.matching.overrides, 'timr-user-x': existing });
     expect(after.settings.sync.matching.strategy).toBe(before.settings.sync.matching.strategy);
     expect(after.settings.sync.zeitausgleich).toEqual(before.settings.sync.zeitausgleich);
     expect(after.settings.sync.timezone).toBe(before.settings.sync.timezone);
@@ -207,6 +211,35 @@ describe('timr-sync against a running tenant workflow', () => {
     expect((await statusJson()).settings.intervalSeconds).toBe(1800);
   });
 
+
+  it('start refuses settings whose matching override names a Personio person that does not exist, and starts nothing', async () => {
+    const refusedTenant = `cli-ovr-${suffix}`;
+    const settingsFile = path.join(dir, 'settings-override.json');
+    await writeFile(settingsFile, JSON.stringify({ sync: { matching: { overrides: { [unmatchedUser.id]: '99999999' } } } }));
+    const r = await cli('start', refusedTenant, '--credentials-ref', credentialsRef, '--config', settingsFile, '--task-queue', taskQueue);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/names Personio person 99999999, which does not exist/);
+    const listed = await cli('tenants', '--all');
+    expect(listed.stdout).not.toContain(refusedTenant);
+  });
+
+  it('config refuses an override to a Personio person that does not exist, and warns when the person has another name', async () => {
+    const before = await statusJson();
+    const refused = await cli('config', tenantId, '--set', `sync.matching.overrides.${unmatchedUser.id}=99999999`, '--set', 'intervalSeconds=900');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(`^error: tenant ${tenantId}: nothing was changed; sync\\.matching\\.overrides\\.${unmatchedUser.id} names Personio person 99999999, which does not exist`, 'm'),
+    );
+    expect((await statusJson()).settings).toEqual(before.settings);
+
+    // Someone else's person: set (overrides exist for keys that differ), with a warning naming both.
+    const other = tenant.personio.persons.find((p) => p.first_name !== unmatchedUser.firstname)!;
+    const warned = await cli('config', tenantId, '--set', `sync.matching.overrides.${unmatchedUser.id}=${other.id}`);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(new RegExp(`^warning: .*is mapped by an override to Personio person ${other.id}, whose name is ${other.first_name}`, 'm'));
+    const reset = await cli('config', tenantId, '--unset', `sync.matching.overrides.${unmatchedUser.id}`);
+    expect(reset.code, reset.stderr).toBe(0);
+  });
   it('pause shows in status; sync-now and retry are then refused with the fix in one line', async () => {
     const paused = await cli('pause', tenantId);
     expect(paused.code, paused.stderr).toBe(0);

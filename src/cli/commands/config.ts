@@ -1,9 +1,11 @@
 /**
  * `timr-sync config`: changes a running tenant's settings through the validated updateConfig
  * update. The change is computed here against the tenant's current settings and whole
- * top-level settings are sent, so a nested `--set` never resets its sibling settings.
+ * top-level settings are sent, so a nested `--set` never resets its sibling settings. New or
+ * changed matching overrides are checked against Personio first (the update's validator cannot
+ * read it): one naming a person that does not exist is refused and nothing is changed.
  */
-import { changeTenantSettings, tenantStatus } from '../../control/tenants.js';
+import { changedOverrides, changeTenantSettings, checkMatchingOverrides, tenantStatus, tenantTaskQueue } from '../../control/tenants.js';
 import { TenantSettings, type TenantSettingsChange } from '../../domain/tenant-settings.js';
 import { flattenSettings } from '../format/settings.js';
 import { printLines } from './cli-io.js';
@@ -102,7 +104,9 @@ Changes the settings of a running tenant; they apply from the next sync. Paths a
                               --set 'sync.zeitausgleich.names=["Zeitausgleich","ZA"]'
   --unset <path>         remove a key (e.g. one matching override) or reset a setting to its default
   --file <patch.json>    a JSON object of settings to change; nested objects are merged
-Every change is validated first; if anything is invalid, nothing is changed.`,
+Every change is validated first; if anything is invalid, nothing is changed. New matching
+overrides are checked against Personio: one naming a person that does not exist is refused,
+one whose person has another name than the timr user is set with a warning.`,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
       set: { type: 'string', multiple: true },
@@ -120,6 +124,11 @@ Every change is validated first; if anything is invalid, nothing is changed.`,
     if (plan.changes.length === 0) {
       printLines(ctx.io.stdout, `tenant ${tenantId}: the settings already have these values; nothing was changed`);
       return 0;
+    }
+    const overrides = changedOverrides(current.sync.matching.overrides, plan.patch.sync?.matching?.overrides ?? current.sync.matching.overrides);
+    if (Object.keys(overrides).length > 0) {
+      const warnings = await answerQuickly(ctx, async (client) => checkMatchingOverrides(client, current, overrides, await tenantTaskQueue(client, tenantId)));
+      for (const w of warnings) printLines(ctx.io.stderr, `warning: ${w.message}`);
     }
     const view = await answerQuickly(ctx, (client) => changeTenantSettings(client, tenantId, plan.patch));
     // What the workflow now holds, which is what counts (another operator may have changed something meanwhile).

@@ -3,10 +3,10 @@
  * failures (a validator said no, the tenant has no workflow, the server is unreachable) get no
  * stack trace; anything else is marked unexpected so the dispatcher can offer the trace.
  */
-import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 import { CodecKeyError } from '../../codec/keys.js';
-import { TenantOperationRejected } from '../../control/tenants.js';
+import { OverrideRefused, TenantOperationRejected } from '../../control/tenants.js';
 import { CliError } from './errors.js';
 
 export interface FailureDescription {
@@ -36,7 +36,9 @@ export function describeFailure(err: unknown): FailureDescription {
   if (err instanceof CliError || err instanceof CodecKeyError) return { message: err.message, expected: true };
 
   // The validator's (or handler's) own words: they name the tenant and what to do.
-  if (err instanceof TenantOperationRejected) return { message: err.message, expected: true };
+  if (err instanceof TenantOperationRejected || err instanceof OverrideRefused) return { message: err.message, expected: true };
+  // The override check's workflow could not read the vendors (e.g. the tenant's credentials are rejected).
+  if (err instanceof WorkflowFailedError) return { message: `could not check the matching overrides against Personio: ${withCauses(err.cause)}`, expected: true };
   if (err instanceof WorkflowUpdateFailedError) return { message: err.cause?.message ?? err.message, expected: true };
 
   if (err instanceof WorkflowNotFoundError) {

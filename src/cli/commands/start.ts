@@ -1,5 +1,6 @@
-import { startTenant } from '../../control/tenants.js';
+import { checkMatchingOverrides, startTenant } from '../../control/tenants.js';
 import { TenantSettings, type TenantSettingsInput } from '../../domain/tenant-settings.js';
+import { answerQuickly } from './answer-deadline.js';
 import { TASK_QUEUE, tenantWorkflowId } from '../../workflows/ids.js';
 import { printLines } from './cli-io.js';
 import type { Command } from './command.js';
@@ -27,7 +28,10 @@ writes of unknown outcome.
                             options given on the command line win over the file
   --task-queue <name>       task queue of the workers (default ${TASK_QUEUE})
   --reset-settings          start again from the given settings and the defaults instead of the
-                            previous ones (its sync state still carries over)`;
+                            previous ones (its sync state still carries over)
+
+Matching overrides in the settings are checked against Personio first (through a worker of the
+task queue): one naming a Personio person that does not exist refuses the start.`;
 
 /**
  * File settings first, then the command-line options on top; validated as a whole. Returns the
@@ -74,8 +78,11 @@ export const startCommand: Command = {
     });
     const tenantId = tenantIdFrom(positionals);
     // Validated before connecting: a typo should not need a server to be reported.
-    const { given } = await buildStartSettings(tenantId, values);
+    const { settings, given } = await buildStartSettings(tenantId, values);
     const taskQueue = values['task-queue'] ?? TASK_QUEUE;
+    // Overrides given here are checked against Personio before anything starts (a worker of the queue reads it).
+    const warnings = await answerQuickly(ctx, (client) => checkMatchingOverrides(client, settings, settings.sync.matching.overrides, taskQueue));
+    for (const w of warnings) printLines(ctx.io.stderr, `warning: ${w.message}`);
     const { started, restored } = await startTenant(await ctx.client(), given as TenantSettingsInput, { taskQueue, ...(values['reset-settings'] && { resetSettings: true }) });
     const workflowId = tenantWorkflowId(tenantId);
     if (!started) {
