@@ -272,6 +272,9 @@ describe('sync audit', () => {
     expect(audit.samples.waiting).toEqual(['e-new', 'e-approved', 'e-unlocked']);
     // Waiting alone is not unclean (mid-run), but callers check it when the sync should be complete.
     expect(auditClean(audit)).toBe(true);
+    // A tenant transferring only approved entries owes Personio the approved one, not the changeable ones.
+    const approvedOnly = run(state, { transferWhen: 'approved' });
+    expect(approvedOnly.samples.waiting).toEqual(['e-approved']);
   });
 
   it('quarantined: an eligible entry the tenant holds with a reason is not waiting', () => {
@@ -329,6 +332,7 @@ describe('sync audit', () => {
       zeitausgleich: { typeIds: ['x'], externalIds: ['ZA'], names: ['Zeitausgleich'] },
       quarantinedEntryIds: ['e1', 'e2'],
       dst: 'preserve-duration',
+      transferWhen: 'finished',
       windowStart: '2026-11-21',
     });
     const wallClock = { ...status, settings: { ...status.settings, sync: { ...status.settings.sync, dst: 'wall-clock' } } };

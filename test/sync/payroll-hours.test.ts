@@ -11,6 +11,7 @@
  * second ("Otto") is mapped by an override to a Personio person that does not exist.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncTenantNow, updateTenantConfig } from '../../src/control/tenants.js';
 import type { User, WorkingTime } from '../../src/clients/timr/schemas.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { PersonioSandboxState, TimrSandboxState, syncMetadataOf } from '../../src/sandbox/sync-audit.js';
@@ -169,5 +170,28 @@ describe('payroll-exact hours (issue 7)', () => {
     const audit = await expectSyncInvariants(fx, tenantId);
     expect(audit.hoursMismatch, JSON.stringify(audit.samples.hoursMismatch)).toBe(0);
     expect(audit.entriesTransferred).toBeGreaterThan(10);
+  });
+
+  it('sync.transferWhen approved: a finished entry waits until timr shows it approved, then is transferred', async () => {
+    await updateTenantConfig(fx.env.client, tenantId, { sync: { ...status.settings.sync, transferWhen: 'approved' } });
+    await fx.control.createWorkingTime(tenantId, {
+      id: 'wt-approval',
+      user_id: petra.id,
+      working_time_type_id: work.id,
+      start: '2026-10-19T08:00:00+02:00',
+      end: '2026-10-19T12:00:00+02:00',
+    });
+    await syncTenantNow(fx.env.client, tenantId);
+    let now = TimrSandboxState.parse(await fx.control.state('timr', tenantId))[tenantId]!.workingTimes.find((e) => e.start === '2026-10-19T08:00:00+02:00' && e.user.id === petra.id)!;
+    expect(now.status).toBe('changeable');
+    expect(syncMetadataOf(now)).toBeUndefined();
+
+    await fx.control.editWorkingTime(tenantId, now.id, { status: 'approved' });
+    await syncTenantNow(fx.env.client, tenantId);
+    now = TimrSandboxState.parse(await fx.control.state('timr', tenantId))[tenantId]!.workingTimes.find((e) => e.id === now.id)!;
+    expect(now.status).toBe('approved');
+    expect(syncMetadataOf(now)?.periodIds).toHaveLength(1);
+    // The audit reads transferWhen from the status: the changeable entries are not due.
+    await expectSyncInvariants(fx, tenantId);
   });
 });

@@ -24,6 +24,8 @@ export interface AuditTenant {
   quarantinedEntryIds: string[];
   /** The tenant's `sync.dst`; default 'preserve-duration' (the product's default). */
   dst?: 'wall-clock' | 'preserve-duration';
+  /** The tenant's `sync.transferWhen`: with 'approved' only approved and closed entries are due (default 'finished'). */
+  transferWhen?: 'finished' | 'approved';
   /** YYYY-MM-DD; entries starting before it and periods before it are not judged. */
   windowStart?: string;
 }
@@ -74,6 +76,7 @@ export const SAMPLE_LIMIT = 20;
 const MINUTE_MS = 60_000;
 /** Statuses in which a finished entry is due in Personio (running/paused are unfinished, archived is past judging). */
 const DUE_STATUSES = new Set(['changeable', 'locked', 'approved', 'closed']);
+const DUE_WHEN_APPROVED = new Set(['approved', 'closed']);
 const ZEITAUSGLEICH_COMMENT = 'Zeitausgleich';
 
 /** True when none of lost, duplicated, orphaned, stale, doubleClaimed is > 0. */
@@ -144,14 +147,14 @@ interface EntryFacts {
   eligible: boolean;
 }
 
-function factsOf(entry: RawEntry, types: ReadonlyMap<string, RawType>, isZeitausgleich: (t: RawEntry['working_time_type']) => boolean): EntryFacts {
+function factsOf(entry: RawEntry, types: ReadonlyMap<string, RawType>, isZeitausgleich: (t: RawEntry['working_time_type']) => boolean, due: ReadonlySet<string>): EntryFacts {
   const startMs = Date.parse(entry.start);
   const endMs = entry.end === null ? Number.NaN : Date.parse(entry.end);
   const zeitausgleich = isZeitausgleich(entry.working_time_type);
   const attendance = types.get(entry.working_time_type.id)?.category === 'attendance_time';
   // A zero-length attendance books nothing (there are no hours to transfer).
   const bookable = entry.end !== null && (zeitausgleich || (attendance && !(endMs <= startMs)));
-  return { startMs, endMs, zeitausgleich, bookable, eligible: bookable && DUE_STATUSES.has(entry.status) };
+  return { startMs, endMs, zeitausgleich, bookable, eligible: bookable && due.has(entry.status) };
 }
 
 /**
@@ -192,6 +195,7 @@ function auditTenant(
   const zone = tenant.timezone;
   offsetMinutes(0, zone); // fails early on an unknown zone
   const dst = tenant.dst ?? 'preserve-duration';
+  const due = tenant.transferWhen === 'approved' ? DUE_WHEN_APPROVED : DUE_STATUSES;
   const judgedDate = (date: string) => tenant.windowStart === undefined || date >= tenant.windowStart;
   const judgedPeriod = (q: RawPeriod) => judgedDate(periodDate(q));
   const types = new Map(typeList.map((t) => [t.id, t]));
@@ -238,7 +242,7 @@ function auditTenant(
   const stale = new Set<string>();
   const judgedEntries = new Set<string>();
   for (const entry of entries) {
-    const f = factsOf(entry, types, isZeitausgleich);
+    const f = factsOf(entry, types, isZeitausgleich, due);
     if (!Number.isNaN(f.startMs) && !judgedDate(localDate(f.startMs, zone))) continue;
     judgedEntries.add(entry.id);
 

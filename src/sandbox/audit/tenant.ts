@@ -1,6 +1,7 @@
 /**
  * What the audit needs to know about a tenant, taken from the tenant workflow's status view:
- * its zone, its Zeitausgleich setting, its DST rule, its quarantine and its look-back window. Typed by shape
+ * its zone, its Zeitausgleich setting, its DST rule, when it transfers, its quarantine and its
+ * look-back window. Typed by shape
  * only, so the audit does not depend on the workflow's types.
  */
 import type { AuditTenant } from './audit.js';
@@ -15,6 +16,7 @@ export interface TenantStatusLike {
       timezone: string;
       zeitausgleich: { typeIds: string[]; externalIds: string[]; names: string[] };
       dst?: string;
+      transferWhen?: string;
     };
   };
   quarantined: readonly { entryId: string }[];
@@ -33,6 +35,7 @@ export function auditTenantFromStatus(status: TenantStatusLike, now: Date = new 
     quarantinedEntryIds: status.quarantined.map((q) => q.entryId),
     // The tenant's sync.dst; a status without it is a tenant on the product's default.
     dst: sync.dst === 'wall-clock' ? 'wall-clock' : 'preserve-duration',
+    transferWhen: sync.transferWhen === 'approved' ? 'approved' : 'finished',
     windowStart: new Date(now.getTime() - (status.settings.lookbackDays - 1) * DAY_MS).toISOString().slice(0, 10),
   };
 }
