@@ -473,6 +473,11 @@ describe('transformEntry: Zeitausgleich', () => {
     expect(transformEntry(renamed, context({ zeitausgleich: { typeIds: [ZA_TYPE.id] } }))).toMatchObject({ kind: 'periods', periods: zeroWork });
   });
 
+  it('is never booked another way than the configured representation says (absence is refused until supported)', () => {
+    const result = transformEntry(za(), context({ zeitausgleich: { representation: 'absence', absenceTypeId: 'at-1' } }));
+    expect(result.kind === 'invalid' && result.reason).toMatch(/sync\.zeitausgleich\.representation "absence" is not supported yet/);
+  });
+
   it('is recognised by configured external id', () => {
     expect(transformEntry(za({ name: 'ZA neu' }), context({ zeitausgleich: { externalIds: ['ZA'] } }))).toMatchObject({ kind: 'periods', periods: zeroWork });
   });
