@@ -3,15 +3,22 @@
  * running more of these; all share nothing but the Temporal server (and, per process, one
  * Personio rate limiter across tenants).
  *
+ * A production worker is versioned (Worker Versioning): it serves one worker deployment version
+ * (deployment name + build id, see deploy/worker-version.ts), and the workflows it starts stay
+ * pinned to it. A new release runs beside the old one until the old one drained (README
+ * "Deploying a workflow change").
+ *
  *   npm run worker            # connection from TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / profile
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { endpointsFromEnv, type ActivityDeps } from './activities/deps.js';
 import { dataConverterFromEnv } from './codec/index.js';
+import { currentVersion } from './deploy/deployments.js';
+import { VERSIONING_ENV, versionLabel, workerVersionFromEnv, type WorkerVersion } from './deploy/worker-version.js';
 import { secretStoreFromEnv } from './secrets/index.js';
 import { TASK_QUEUE } from './workflows/ids.js';
 
@@ -28,6 +35,8 @@ export interface SyncWorkerOptions {
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles WORKFLOWS_PATH. */
   workflowBundle?: { code: string };
   maxConcurrentActivityTaskExecutions?: number;
+  /** Serve this worker deployment version only (Worker Versioning); unversioned when omitted. */
+  version?: WorkerVersion;
 }
 
 export function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
@@ -39,22 +48,48 @@ export function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
     ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    ...(opts.version && {
+      // Every workflow here is pinned: a run finishes on the version it started on (workflows/versioning.ts).
+      workerDeploymentOptions: { version: opts.version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const },
+    }),
   });
+}
+
+/** The workflow code this process runs, bundled once: its hash is part of the default build id. */
+export function bundleWorkflows(): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
 }
 
 async function main(): Promise<void> {
   const config = loadClientConnectConfig();
   const connection = await NativeConnection.connect(config.connectionOptions);
   const namespace = config.namespace ?? 'default';
+  const workflowBundle = await bundleWorkflows();
+  const version = workerVersionFromEnv(process.env, workflowBundle.code);
   const worker = await createSyncWorker({
     connection,
     namespace,
+    workflowBundle,
+    ...(version && { version }),
     deps: { endpoints: endpointsFromEnv(), secrets: secretStoreFromEnv() },
     dataConverter: await dataConverterFromEnv(),
   });
-  console.log(`worker polling ${TASK_QUEUE} on ${config.connectionOptions.address ?? 'localhost:7233'} / ${namespace}`);
+  const running = worker.run();
+  const where = `${TASK_QUEUE} on ${config.connectionOptions.address ?? 'localhost:7233'} / ${namespace}`;
+  if (!version) {
+    console.log(`worker polling ${where}, unversioned (${VERSIONING_ENV.mode}=off)`);
+  } else {
+    console.log(`worker polling ${where} as version ${versionLabel(version)}`);
+    const current = await currentVersion(connection, namespace, version.deploymentName).catch(() => undefined);
+    if (current && current.buildId !== version.buildId) {
+      console.log(`current version is ${versionLabel(current)}: this worker gets new work once it is made current, and keeps serving workflows pinned to it`);
+    }
+    if (current?.buildId !== version.buildId) {
+      console.log(`make it current with: temporal worker deployment set-current-version --deployment-name ${version.deploymentName} --build-id ${version.buildId}`);
+    }
+  }
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
-  await worker.run();
+  await running;
   await connection.close();
 }
 

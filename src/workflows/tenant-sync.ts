@@ -10,8 +10,8 @@ import {
   WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
-  continueAsNew,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -36,6 +36,7 @@ import {
 import { syncRunWorkflow } from './sync-run.js';
 import { TenantManager } from './tenant-manager.js';
 import type { SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
+import { continueAsNewOnTargetVersion, newWorkerVersionAvailable } from './versioning.js';
 
 export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantFinalView> {
   const tenant = new TenantManager(input, {
@@ -125,11 +126,28 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     }
   };
 
+  /** History bound reached, or a new worker version to move to (versioning.ts): start over with the state carried. */
+  const continueAsNewIfDue = async () => {
+    if (!tenant.continueAsNewDue(workflowInfo()) && !newWorkerVersionAvailable()) return;
+    // Updates in flight must finish first — but a sync-now asked during this cycle waits for
+    // the next one, so that cycle runs here first (waiting for the handler alone deadlocked).
+    await condition(() => allHandlersFinished() || tenant.cycleWanted() || tenant.stopRequested());
+    if (allHandlersFinished()) await continueAsNewOnTargetVersion<typeof tenantSyncWorkflow>(tenant.continueAsNewInput());
+  };
+
   for (;;) {
     if (tenant.stopRequested()) break;
     if (tenant.status !== 'active') {
-      // Paused or waiting for new credentials: no timer, just wait for an update.
-      await condition(() => tenant.status === 'active' || tenant.stopRequested());
+      // Paused or waiting for new credentials: no sync timer, just wait for an update. It still
+      // wakes once an interval, so that a paused tenant moves to a new worker version too and the
+      // old version can drain (patched: histories from before this wake-up have no such timer).
+      const leave = () => tenant.status === 'active' || tenant.stopRequested();
+      if (patched('paused-tenant-wakes-for-new-versions')) {
+        const woke = await condition(leave, tenant.settings.intervalSeconds * 1000, { summary: `${tenantId} is ${tenant.status}: look for a new worker version` });
+        if (!woke) await continueAsNewIfDue();
+      } else {
+        await condition(leave);
+      }
       continue;
     }
     if (!tenant.cycleWanted()) {
@@ -157,12 +175,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     // A stop asked during the cycle wins over continue-as-new: the workflow ends below.
     if (tenant.stopRequested()) break;
 
-    if (tenant.continueAsNewDue(workflowInfo())) {
-      // Updates in flight must finish first — but a sync-now asked during this cycle waits for
-      // the next one, so that cycle runs here first (waiting for the handler alone deadlocked).
-      await condition(() => allHandlersFinished() || tenant.cycleWanted() || tenant.stopRequested());
-      if (allHandlersFinished()) await continueAsNew<typeof tenantSyncWorkflow>(tenant.continueAsNewInput());
-    }
+    await continueAsNewIfDue();
   }
 
   const final = tenant.stopped();
