@@ -1,16 +1,18 @@
 /**
- * Records real histories of both sync workflows into test/fixtures/histories/, for the replay
- * test that guards workflow determinism. Re-record deliberately (and review the diff) when a
- * workflow change is meant to be incompatible — then version it with patched() instead, or
- * accept that running workflows must be drained first.
+ * Records real histories of both sync workflows for a release into
+ * test/fixtures/histories/v<package version>/, for the replay test that guards workflow
+ * determinism: every kept release must replay on the current code. A release's folder is never
+ * overwritten — record once per release (after `npm version …`); `--version <name>` records under
+ * another name (e.g. v0.2.1-hotfix.1). See README "Deploying a workflow change".
  *
- *   npx tsx scripts/record-replay-histories.ts
+ *   npx tsx scripts/record-replay-histories.ts [--version v0.2.0]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { pauseTenant, resumeTenant, startTenant, syncTenantNow, tenantStatus } from '../src/control/tenants.js';
 import { demoTenantSettings } from '../src/devstack/demo-tenants.js';
@@ -20,8 +22,21 @@ import { generateDemoData } from '../src/sandbox/demo-data/index.js';
 import { SandboxControl, startSandbox } from '../src/sandbox/index.js';
 import { FileSecretStore } from '../src/secrets/index.js';
 import { createSyncWorker } from '../src/worker.js';
+import { HISTORIES_DIR, VERSION_FOLDER } from '../test/helpers/history-fixtures.js';
 
-const OUT = path.join(PROJECT_ROOT, 'test', 'fixtures', 'histories');
+const { values } = parseArgs({ options: { version: { type: 'string' } } });
+const version = values.version ?? `v${(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
+if (!VERSION_FOLDER.test(version)) throw new Error(`--version ${version}: use v<major>.<minor>.<patch>[-suffix], e.g. v0.2.0 or v0.2.1-hotfix.1`);
+const OUT = path.join(HISTORIES_DIR, version);
+if (existsSync(OUT)) {
+  console.error(
+    `${path.relative(PROJECT_ROOT, OUT)} exists: the histories of a release are never overwritten (workflows of that release may still be running).\n` +
+      'For a new release bump the version first (npm version minor --no-git-tag-version), or record under another name with --version.',
+  );
+  process.exit(1);
+}
+// Written next to the folder and renamed at the end, so a failed recording leaves nothing half-done.
+const STAGING = `${OUT}.recording-${process.pid}`;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const dev = await startDevServer({ ui: false });
@@ -64,17 +79,18 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   const status = await tenantStatus(client, tenant.id);
-  mkdirSync(OUT, { recursive: true });
+  mkdirSync(STAGING, { recursive: true });
   const ids = [`tenant/${tenant.id}`, ...status.recentRuns.map((r) => r.workflowId)];
   for (const id of ids) {
     // The CLI writes the standard JSON history format that historyFromJSON and the UI read.
     const cli = resolveTool(TEMPORAL_CLI);
     if (cli.kind !== 'path') throw new Error(cli.reason);
     const json = execFileSync(cli.path, ['workflow', 'show', '--workflow-id', id, '--address', dev.address, '--namespace', dev.namespace, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const file = path.join(OUT, `${id.replace(/^tenant\/[^/]+/, 'tenant').replaceAll('/', '-')}.json`);
-    writeFileSync(file, json);
-    console.log(`${path.relative(PROJECT_ROOT, file)}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
+    const name = `${id.replace(/^tenant\/[^/]+/, 'tenant').replaceAll('/', '-')}.json`;
+    writeFileSync(path.join(STAGING, name), json);
+    console.log(`${path.relative(PROJECT_ROOT, path.join(OUT, name))}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
   }
+  renameSync(STAGING, OUT);
 } finally {
   worker.shutdown();
   await running;
@@ -83,4 +99,5 @@ try {
   await sandbox.stop();
   await dev.stop();
   rmSync(secretsDir, { recursive: true, force: true });
+  rmSync(STAGING, { recursive: true, force: true });
 }

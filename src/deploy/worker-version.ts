@@ -43,7 +43,7 @@ export function defaultBuildId(workflowBundleCode: string): string {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,100}$/;
-const BUILD_ID = /^[A-Za-z0-9_.+-]{1,200}$/;
+const BUILD_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
 /**
  * The version from the environment; undefined when versioning is switched off
@@ -57,6 +57,6 @@ export function workerVersionFromEnv(env: NodeJS.ProcessEnv, workflowBundleCode:
   // The deployment name may not contain "." (it separates name and build id in `<name>.<build id>`).
   if (!NAME.test(deploymentName)) throw new Error(`${VERSIONING_ENV.deploymentName} "${deploymentName}": use letters, digits, "-" and "_" (at most 100)`);
   const buildId = env[VERSIONING_ENV.buildId]?.trim() || defaultBuildId(workflowBundleCode);
-  if (!BUILD_ID.test(buildId)) throw new Error(`${VERSIONING_ENV.buildId} "${buildId}": use letters, digits, ".", "+", "-" and "_" (at most 200)`);
+  if (!BUILD_ID.test(buildId)) throw new Error(`${VERSIONING_ENV.buildId} "${buildId}": use letters, digits, ".", "-" and "_" (at most 200)`);
   return { deploymentName, buildId };
 }

@@ -1,33 +1,42 @@
 /**
- * Determinism guard: recorded histories of both workflows (see
- * scripts/record-replay-histories.ts) must replay on the current workflow code. A failure here
- * means a change would break workflows already running in production.
+ * Determinism guard: the histories recorded for every kept release (test/fixtures/histories/<version>/,
+ * see scripts/record-replay-histories.ts) must replay on the current workflow code. A failure
+ * names the release whose workflows this change would break if they ran on it — make the change
+ * with patched(), or keep that release's workers until its workflows drained (README "Deploying a
+ * workflow change").
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Worker } from '@temporalio/worker';
-import { PROJECT_ROOT } from '../../src/devstack/temporal-cli.js';
+import { parseHistoryJson, replayHistories } from '../../src/deploy/replay.js';
+import { HISTORIES_DIR, historyFiles, historyVersions } from '../helpers/history-fixtures.js';
 import { workflowBundle } from '../helpers/temporal.js';
 
-const DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'histories');
+const versions = historyVersions();
 
-describe('replay of recorded histories', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
-
-  it('has recordings of the tenant workflow and of its runs', () => {
-    expect(files).toContain('tenant.json');
-    expect(files.filter((f) => f.startsWith('tenant-run-')).length).toBeGreaterThanOrEqual(2);
+describe('replay of the histories recorded for each release', () => {
+  it('keeps at least the first release, every folder a release', () => {
+    expect(versions).toContain('v0.1.0');
+    // A stray file or folder would be silently skipped; there are none.
+    expect(readdirSync(HISTORIES_DIR).sort()).toEqual([...versions].sort());
   });
 
-  it('replays every recorded history without a nondeterminism error', async () => {
-    const histories = files.map((f) => ({ workflowId: f, history: historyFromJSON(JSON.parse(readFileSync(path.join(DIR, f), 'utf8'))) }));
-    const results: { workflowId: string; error?: unknown }[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: workflowBundle() }, histories)) {
-      results.push({ workflowId: result.workflowId, error: result.error });
-    }
-    expect(results.map((r) => r.workflowId).sort()).toEqual([...files].sort());
-    for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
+  it.each(versions)('%s: has the tenant workflow and at least two of its runs', (version) => {
+    const files = historyFiles(version);
+    expect(files).toContain('tenant.json');
+    expect(files.filter((f) => /^tenant-run-\d+\.json$/.test(f)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(versions)('%s: every history replays on the current code without a nondeterminism error', async (version) => {
+    const files = historyFiles(version);
+    const histories = files.map((f) => {
+      const file = path.join(HISTORIES_DIR, version, f);
+      return { workflowId: `${version}/${f}`, history: parseHistoryJson(readFileSync(file, 'utf8'), file) };
+    });
+    const verdicts = await replayHistories(histories, { workflowBundle: workflowBundle() });
+    expect(verdicts.map((v) => v.workflowId)).toEqual(files.map((f) => `${version}/${f}`));
+    for (const v of verdicts) expect(v.error, `${v.workflowId}: ${v.error}`).toBeNull();
+    // Each file holds the workflow its name says (a mislabelled recording would test the wrong thing).
+    for (const v of verdicts) expect(v.workflowType, v.workflowId).toBe(v.workflowId.endsWith('/tenant.json') ? 'tenantSyncWorkflow' : 'syncRunWorkflow');
   });
 });
