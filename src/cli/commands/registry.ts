@@ -2,6 +2,7 @@ import { ANSWER_TIMEOUT_ENV, DEFAULT_ANSWER_TIMEOUT_SECONDS } from './answer-dea
 import type { Command } from './command.js';
 import { configCommand } from './config.js';
 import { pauseCommand, resumeCommand, stopCommand } from './lifecycle.js';
+import { replayCommand } from './replay.js';
 import { retryCommand } from './retry.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   configCommand,
   stopCommand,
+  replayCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
