@@ -18,6 +18,7 @@ import { CliError, UsageError } from './errors.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 const DEFAULT_LIMIT = 100;
+const GRPC_NOT_FOUND = 5;
 
 const usage = `Usage: timr-sync replay <workflowId> [--run-id <runId>] [options]
        timr-sync replay --file <history.json> [options]
@@ -73,7 +74,8 @@ async function historiesFromServer(ctx: CommandContext, target: { workflowId?: s
     try {
       return [{ workflowId: target.workflowId, history: await client.workflow.getHandle(target.workflowId, target.runId).fetchHistory() }];
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new CliError(`no workflow ${target.workflowId}${target.runId ? ` with run ${target.runId}` : ''} on this server (namespace ${client.options.namespace})`);
+      // fetchHistory reports a missing workflow as a plain gRPC NOT_FOUND.
+      if (err instanceof WorkflowNotFoundError || (err as { code?: unknown }).code === GRPC_NOT_FOUND) throw new CliError(`no workflow ${target.workflowId}${target.runId ? ` with run ${target.runId}` : ''} on this server (namespace ${client.options.namespace})`);
       throw err;
     }
   }
