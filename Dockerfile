@@ -10,6 +10,10 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The worker's build id (Worker Versioning), e.g. --build-arg BUILD_ID=$(git describe --always);
+# empty: package version + workflow bundle hash. See README "Deploying a workflow change".
+ARG BUILD_ID=""
+ENV TIMR_SYNC_BUILD_ID=$BUILD_ID
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

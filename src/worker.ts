@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     console.log(`worker polling ${where} as version ${versionLabel(version)}`);
     const current = await currentVersion(connection, namespace, version.deploymentName).catch(() => undefined);
     if (current && current.buildId !== version.buildId) {
-      console.log(`current version is ${versionLabel(current)}: this worker gets new work once it is made current, and keeps serving workflows pinned to it`);
+      console.log(`current version is ${versionLabel(current)}: new workflows, and tenants moving on, go there until this version is made current`);
     }
     if (current?.buildId !== version.buildId) {
       console.log(`make it current with: temporal worker deployment set-current-version --deployment-name ${version.deploymentName} --build-id ${version.buildId}`);

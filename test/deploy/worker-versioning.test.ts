@@ -130,6 +130,8 @@ describe('worker versioning: pinned runs, tenants move to a new version at a cyc
     for (const t of tenants) await fx.waitForCycles(t, 1, 60_000);
     await pauseTenant(fx.env.client, paused);
     for (const t of tenants) expect((await placement(tenantWorkflowId(t))).buildId).toBeNull();
+    const unversioned = `TaskQueue = '${fx.taskQueue}' AND ExecutionStatus = 'Running' AND TemporalWorkerDeploymentVersion IS NULL`;
+    expect((await fx.env.client.workflow.count(unversioned)).count).toBe(tenants.length);
 
     // 1. The first versioned release: unversioned workflows move to the current version at their next task.
     await startWorker(v1);
@@ -138,6 +140,8 @@ describe('worker versioning: pinned runs, tenants move to a new version at a cyc
       const p = await waitOnVersion(tenantWorkflowId(t), v1.buildId, (INTERVAL_SECONDS + 15) * 1000);
       expect(p.behavior, t).toBe(PINNED);
     }
+    // The README's drain check for the unversioned workers: nothing left to them.
+    await waitFor('no unversioned workflow left', async () => ((await fx.env.client.workflow.count(unversioned)).count === 0 ? true : undefined), 10_000);
     await w0.stop();
 
     // 2. A slow run in flight on v1 …
@@ -190,6 +194,7 @@ describe('worker versioning: pinned runs, tenants move to a new version at a cyc
     expect((await fx.status(slow)).recentRuns[0]?.workflowId).toBe(runId);
 
     // 3. v1 has drained: nothing of this deployment runs there any more.
+    // (The README's drain check; the server's DrainageStatus follows on its own refresh interval.)
     const onV1 = await fx.env.client.workflow.count(`TemporalWorkerDeploymentVersion = '${deploymentName}:${v1.buildId}' AND ExecutionStatus = 'Running'`);
     expect(onV1.count).toBe(0);
     const onV2 = await fx.env.client.workflow.count(`TemporalWorkerDeploymentVersion = '${deploymentName}:${v2.buildId}' AND ExecutionStatus = 'Running'`);
