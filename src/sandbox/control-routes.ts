@@ -31,8 +31,12 @@ function badRequest(err: z.ZodError) {
   return { error: 'invalid control request', issues: err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
 }
 
+/** Largest seed the control API takes (a 20,000-entry tenant is about 20 MiB of JSON). */
+export const SEED_BODY_LIMIT_BYTES = 256 * 1024 * 1024;
+
 export function registerControlRoutes(app: FastifyInstance, target: ControlTarget): void {
-  app.post(`${CONTROL_PREFIX}/seed`, async (req, reply) => {
+  // A big demo or benchmark tenant's seed is many MiB; fastify's 1 MiB default refused it (413).
+  app.post(`${CONTROL_PREFIX}/seed`, { bodyLimit: SEED_BODY_LIMIT_BYTES }, async (req, reply) => {
     const parsed = Seed.safeParse(req.body);
     if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
     target.seed(parsed.data);
