@@ -9,9 +9,12 @@
 import { heartbeat } from '@temporalio/activity';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeStatus } from '../clients/timr/schemas.js';
-import { classifyEntry, typeCategories, type ClassificationContext } from '../domain/entry-classification.js';
+import { booksNothing, classifyEntry, typeCategories, type ClassificationContext, type SkipCode } from '../domain/entry-classification.js';
+import { FateTally, type Fate } from '../domain/entry-fates.js';
 import { entryFingerprint } from '../domain/entry-fingerprint.js';
+import { entryLabel } from '../domain/entry-label.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
+import { undecidedTypes, type TypeDecision } from '../domain/type-decisions.js';
 import type { PlannedDeletion } from './contracts.js';
 import { readSyncMetadata } from './sync-metadata.js';
 
@@ -31,9 +34,16 @@ export interface CollectedWork {
   eligible: WorkingTime[];
   /** Transferred earlier, now no attendance any more (e.g. retyped to vacation): periods to remove. */
   withdrawn: WorkingTime[];
-  /** Entries classified invalid by the domain rules (quarantine with the reason). */
-  invalid: { entry: WorkingTime; reason: string }[];
-  skipped: Record<string, number>;
+  /** Entries classified invalid by the domain rules, or overlapping another (quarantine with the reason). */
+  invalid: { entry: WorkingTime; reason: string; code: 'entry-data' | 'overlap' }[];
+  /**
+   * Fates of the entries that need nothing from a run: transferred before, held, waiting,
+   * not an attendance, ignored, empty, archived. Every other entry is in `eligible`,
+   * `withdrawn` or `invalid`.
+   */
+  fates: FateTally;
+  /** Non-attendance types the tenant has not decided on (Zeitausgleich or ignore). */
+  decisions: TypeDecision[];
   /** Held entries that need nothing any more (deleted, retyped to an absence, no longer changeable). */
   releasedQuarantine: string[];
   deletions: PlannedDeletion[];
@@ -71,6 +81,34 @@ function overlapReason(other: Claim, zone: string): string {
 
 /** Statuses in which an entry can no longer be edited by its employee. */
 const FINISHED_ELSEWHERE = ['approved', 'closed', 'locked'] as const;
+/**
+ * Everything in the window is read, not only what may need a transfer: running, paused and
+ * archived entries get a fate too, so nothing in timr is left unaccounted for.
+ */
+const ALL_STATUSES: WorkingTimeStatus[] = ['changeable', ...FINISHED_ELSEWHERE, 'running', 'paused', 'archived'];
+
+/** The fate of an entry a run leaves alone, and the reason shared by its group. */
+export function fateOfSkip(code: SkipCode, entry: WorkingTime, ctx: ClassificationContext): { fate: Fate; reason: string } {
+  const type = entry.working_time_type;
+  switch (code) {
+    case 'running':
+      return { fate: 'waiting', reason: 'still running in timr' };
+    case 'paused':
+      return { fate: 'waiting', reason: 'paused in timr' };
+    case 'unfinished':
+      return { fate: 'waiting', reason: 'has no end time yet' };
+    case 'awaiting-approval':
+      return { fate: 'waiting', reason: 'waits for approval in timr (sync.transferWhen = approved)' };
+    case 'archived':
+      return { fate: 'archived', reason: 'archived in timr; archived entries are not transferred' };
+    case 'absence':
+      return { fate: 'not-attendance', reason: `type "${type.name}" (${type.id}) of category ${ctx.typeCategories[type.id] ?? 'unknown'}` };
+    case 'ignored':
+      return { fate: 'ignored', reason: `type "${type.name}" (${type.id}) is in sync.ignoreTypeIds` };
+    case 'empty':
+      return { fate: 'empty', reason: 'lasts zero minutes: nothing to book' };
+  }
+}
 
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -78,17 +116,18 @@ function isoDate(d: Date): string {
 
 export async function collectWork(timr: TimrClient, input: CollectInput): Promise<CollectedWork> {
   const config = parseTenantSyncConfig(input.sync, input.tenantId);
-  const ctx: ClassificationContext = { config, typeCategories: typeCategories(await timr.listWorkingTimeTypes()) };
+  const types = await timr.listWorkingTimeTypes();
+  const ctx: ClassificationContext = { config, typeCategories: typeCategories(types) };
   const now = input.now ?? new Date();
   const from = new Date(now.getTime() - input.lookbackDays * 86_400_000);
 
   const eligible: WorkingTime[] = [];
   const invalid: CollectedWork['invalid'] = [];
   const withdrawn: WorkingTime[] = [];
-  const skipped: Record<string, number> = {};
+  const fates = new FateTally();
+  const entriesByType = new Map<string, number>();
   // Held ids still held or up for another try; the rest are released.
   const stillConcerned = new Set<string>();
-  const statuses: WorkingTimeStatus[] = ['changeable', ...FINISHED_ELSEWHERE];
   const claims = new Map<string, Claim[]>();
   const claimOf = (entry: WorkingTime, done: boolean, takesTime = true) => {
     const startMs = Date.parse(entry.start);
@@ -100,27 +139,32 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     claims.set(entry.user.id, list);
   };
   let listed = 0;
-  for await (const entry of timr.listWorkingTimes({ statuses, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
+  const zone = config.timezone;
+  for await (const entry of timr.listWorkingTimes({ statuses: ALL_STATUSES, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
     // A big tenant's window spans many pages: show Temporal we are alive while reading them
     // (the SDK throttles heartbeats, so one per entry costs nothing).
     heartbeat({ listed: ++listed });
+    entriesByType.set(entry.working_time_type.id, (entriesByType.get(entry.working_time_type.id) ?? 0) + 1);
     // Not editable by the employee and carrying our record of exactly this content: done.
     // (An admin may still change a locked or approved entry: then the record no longer fits.)
-    if (entry.status !== 'changeable' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) {
+    if (entry.status !== 'changeable' && entry.status !== 'running' && entry.status !== 'paused' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) {
       claimOf(entry, true);
+      fates.add('transferred', 'transferred before, unchanged since', entryLabel(entry, zone));
       continue;
     }
     const c = classifyEntry(entry, ctx);
     claimOf(entry, false, c.kind !== 'skip');
     if (input.held[entry.id] === entry.last_modified) {
-      skipped.held = (skipped.held ?? 0) + 1;
+      fates.add('held', c.kind === 'skip' ? 'withdrawn before; timr books its type by request' : 'quarantined before, unchanged in timr since', entryLabel(entry, zone));
       stillConcerned.add(entry.id);
       continue;
     }
     if (c.kind !== 'skip') stillConcerned.add(entry.id);
-    if (c.kind === 'skip' && (c.code === 'absence' || c.code === 'empty') && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
-    else if (c.kind === 'skip') skipped[c.code] = (skipped[c.code] ?? 0) + 1;
-    else if (c.kind === 'invalid') invalid.push({ entry, reason: c.reason });
+    if (c.kind === 'skip' && booksNothing(c.code) && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
+    else if (c.kind === 'skip') {
+      const { fate, reason } = fateOfSkip(c.code, entry, ctx);
+      fates.add(fate, reason, entryLabel(entry, zone));
+    } else if (c.kind === 'invalid') invalid.push({ entry, reason: c.reason, code: 'entry-data' });
     else eligible.push(entry);
   }
 
@@ -146,12 +190,13 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   const stillEligible: WorkingTime[] = [];
   for (const entry of eligible) {
     const other = overlapping(entry);
-    if (other) invalid.push({ entry, reason: overlapReason(other, config.timezone) });
+    if (other) invalid.push({ entry, reason: overlapReason(other, config.timezone), code: 'overlap' });
     else stillEligible.push(entry);
   }
   const notOursFor = (entry: WorkingTime): string[] => {
     const startMs = Date.parse(entry.start);
     return (claims.get(entry.user.id) ?? []).filter((c) => c.entryId !== entry.id && Math.abs(c.startMs - startMs) <= 2 * DAY_MS).flatMap((c) => c.periodIds);
   };
-  return { ctx, eligible: stillEligible, withdrawn, invalid, skipped, releasedQuarantine, deletions, deletionWatermark, notOursFor };
+  const decisions = undecidedTypes(types, config, entriesByType);
+  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, deletionWatermark, notOursFor };
 }

@@ -4,9 +4,10 @@
  * by the payload codec), so: no secrets, and keep it small — ids, local times, short reasons.
  */
 import { z } from 'zod';
+import { EntryFates, QuarantineCode, TypeDecision } from '../domain/entry-fates-schema.js';
 import { PlannedPeriod } from '../domain/planned-period.js';
 
-export { PlannedPeriod };
+export { EntryFates, PlannedPeriod, QuarantineCode, TypeDecision };
 
 /** What this product wrote into a timr entry's metadata when it locked the entry. */
 export const SyncMetadata = z.object({
@@ -69,6 +70,8 @@ export type UnresolvedWrite = z.infer<typeof UnresolvedWrite>;
 
 export const QuarantinedEntry = EntryLabel.extend({
   reason: z.string(),
+  /** Absent in state written by older versions. */
+  code: QuarantineCode.optional(),
   /** The entry's last_modified when quarantined: a later edit in timr retries it automatically. */
   lastModified: z.string(),
 });
@@ -100,14 +103,29 @@ export const PlanInput = TenantRef.extend({
    */
   held: z.record(z.string(), z.string()),
   deletionWatermark: z.string().nullable(),
+  /** The check only: digest of the window fates the tenant shows; unchanged fates are not sent again. */
+  windowDigest: z.string().nullable().optional(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
+
+/** What the window's entries are and which types need a decision, as one read of timr saw them. */
+export const WindowFates = z.object({
+  fates: EntryFates,
+  decisions: z.array(TypeDecision),
+});
+export type WindowFates = z.infer<typeof WindowFates>;
 
 export const RunPlan = z.object({
   entries: z.array(PlannedEntry),
   quarantined: z.array(QuarantinedEntry),
   deletions: z.array(PlannedDeletion),
-  skipped: z.record(z.string(), z.number()),
+  /**
+   * Fates of the window's entries this run writes nothing for (transferred before, waiting,
+   * not an attendance, held, beyond the chunk …); those it handles get theirs from the ledger.
+   * Absent in histories of older versions.
+   */
+  fates: EntryFates.optional(),
+  decisions: z.array(TypeDecision).optional(),
   /** Highest deletion last_modified covered by `deletions` (advance the watermark to it). */
   deletionWatermark: z.string().nullable(),
   /** More eligible entries exist beyond this chunk. */
@@ -123,6 +141,10 @@ export const WorkCheck = z.object({
   pendingEntries: z.number().int(),
   pendingDeletions: z.number().int(),
   releasedQuarantine: z.array(z.string()),
+  /** Digest of the window's fates and decisions as this check saw them. */
+  windowDigest: z.string().optional(),
+  /** Only when the digest differs from the input's: the tenant shows these from now on. */
+  window: WindowFates.optional(),
 });
 export type WorkCheck = z.infer<typeof WorkCheck>;
 

@@ -5,32 +5,32 @@
  */
 import type { WorkingTime } from '../clients/timr/schemas.js';
 import { entryLabel } from '../domain/entry-label.js';
-import type { ClassificationContext } from '../domain/entry-classification.js';
+import { booksNothing, type ClassificationContext, type SkipCode } from '../domain/entry-classification.js';
 import { matchUser, type PersonIndex } from '../domain/employee-matching.js';
 import { entryFingerprint } from '../domain/entry-fingerprint.js';
 import { transformEntry } from '../domain/transform.js';
 import type { PlannedEntry, QuarantinedEntry } from './contracts.js';
 import { readSyncMetadata } from './sync-metadata.js';
 
-export type EntryPlan = { ok: true; entry: PlannedEntry } | { ok: false; quarantine: QuarantinedEntry } | { ok: false; skip: string };
+export type EntryPlan = { ok: true; entry: PlannedEntry } | { ok: false; quarantine: QuarantinedEntry } | { ok: false; skip: string; code: SkipCode };
 
 export function planEntry(entry: WorkingTime, ctx: ClassificationContext, persons: PersonIndex | { fixedPersonId: string }, notOurs: string[] = []): EntryPlan {
   const label = entryLabel(entry, ctx.config.timezone);
   const previous = readSyncMetadata(entry.metadata);
   const fingerprint = entryFingerprint(entry);
-  const quarantine = (reason: string): EntryPlan => ({ ok: false, quarantine: { ...label, reason, lastModified: entry.last_modified } });
+  const quarantine = (reason: string, code: QuarantinedEntry['code']): EntryPlan => ({ ok: false, quarantine: { ...label, reason, code, lastModified: entry.last_modified } });
 
   const transformed = transformEntry(entry, ctx);
-  if (transformed.kind === 'invalid') return quarantine(transformed.reason);
+  if (transformed.kind === 'invalid') return quarantine(transformed.reason, 'entry-data');
   if (transformed.kind === 'skip') {
     // Transferred before but no longer an attendance: its periods must go.
-    if (previous?.periodIds.length && (transformed.code === 'absence' || transformed.code === 'empty')) {
+    if (previous?.periodIds.length && booksNothing(transformed.code)) {
       return {
         ok: true,
         entry: { ...label, personId: previous.personId, userId: entry.user.id, notOurs, periods: [], fingerprint, lastModified: entry.last_modified, previous, kind: 'retransfer', warnings: [transformed.reason] },
       };
     }
-    return { ok: false, skip: transformed.reason };
+    return { ok: false, skip: transformed.reason, code: transformed.code };
   }
 
   let personId: string;
@@ -39,7 +39,7 @@ export function planEntry(entry: WorkingTime, ctx: ClassificationContext, person
     personId = persons.fixedPersonId;
   } else {
     const match = matchUser(persons, entry.user);
-    if (!match.ok) return quarantine(match.reason);
+    if (!match.ok) return quarantine(match.reason, 'employee-match');
     personId = match.personId;
     warnings.push(...match.warnings);
   }

@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { Person } from '../clients/personio/schemas.js';
 import type { TimrClient } from '../clients/timr/client.js';
 import { buildPersonIndex } from '../domain/employee-matching.js';
 import { entryLabel } from '../domain/entry-label.js';
-import { collectWork } from './collect-work.js';
-import type { PlanInput, PlannedEntry, QuarantinedEntry, RunPlan, WorkCheck } from './contracts.js';
+import { collectWork, fateOfSkip } from './collect-work.js';
+import type { PlanInput, PlannedEntry, QuarantinedEntry, RunPlan, WindowFates, WorkCheck } from './contracts.js';
 import { planEntry } from './plan-entry.js';
 
 async function allPersons(personio: PersonioClient): Promise<Person[]> {
@@ -17,27 +18,45 @@ async function allPersons(personio: PersonioClient): Promise<Person[]> {
   return persons;
 }
 
-/** The cheap check of the tenant loop: is there anything to transfer or remove? */
+/** Stable digest of what the tenant shows about its window, so an unchanged view is not sent again. */
+function digestOf(window: WindowFates): string {
+  return createHash('sha256').update(JSON.stringify(window)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The cheap check of the tenant loop: is there anything to transfer or remove? It also tells
+ * the tenant what every entry of the window is, when that changed since the tenant last heard
+ * (a quiet tenant's history then grows by a digest per cycle, not by the whole view).
+ */
 export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, 'runId' | 'chunkSize'>): Promise<WorkCheck> {
   const work = await collectWork(timr, input);
   const pendingEntries = work.eligible.length + work.withdrawn.length;
+  const zone = work.ctx.config.timezone;
+  // What a run would transfer, quarantine or withdraw is pending until that run says more.
+  for (const entry of [...work.withdrawn, ...work.eligible, ...work.invalid.map((i) => i.entry)]) {
+    work.fates.add('pending', 'new or changed in timr: the next run transfers it', entryLabel(entry, zone));
+  }
+  const window: WindowFates = { fates: work.fates.result(), decisions: work.decisions };
+  const windowDigest = digestOf(window);
   return {
     hasWork: pendingEntries + work.invalid.length + work.deletions.length > 0,
     pendingEntries,
     pendingDeletions: work.deletions.length,
     releasedQuarantine: work.releasedQuarantine,
+    windowDigest,
+    ...(windowDigest !== input.windowDigest && { window }),
   };
 }
 
 /**
  * Everything one run will do, in a form small enough for workflow history: at most
  * `chunkSize` entries (oldest first); `more` tells the tenant loop to start another run.
+ * Every entry of the window is in `entries`, in `quarantined`, or has a fate in `fates`.
  */
 export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput): Promise<RunPlan> {
   const work = await collectWork(timr, input);
   const zone = work.ctx.config.timezone;
-  const quarantined: QuarantinedEntry[] = work.invalid.map(({ entry, reason }) => ({ ...entryLabel(entry, zone), reason, lastModified: entry.last_modified }));
-  const skipped = { ...work.skipped };
+  const quarantined: QuarantinedEntry[] = work.invalid.map(({ entry, reason, code }) => ({ ...entryLabel(entry, zone), reason, code, lastModified: entry.last_modified }));
 
   const candidates = [...work.withdrawn, ...work.eligible];
   const index = candidates.length ? buildPersonIndex(await allPersons(personio), work.ctx.config.matching) : buildPersonIndex([], work.ctx.config.matching);
@@ -48,20 +67,23 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
     if (plan.ok) {
       if (entries.length >= input.chunkSize) {
         more = true;
+        work.fates.add('pending', `beyond this run's ${input.chunkSize} entries (chunkSize): the next run takes it`, entryLabel(entry, zone));
         continue;
       }
       entries.push(plan.entry);
     } else if ('quarantine' in plan) {
       quarantined.push(plan.quarantine);
     } else {
-      skipped.other = (skipped.other ?? 0) + 1;
+      const { fate, reason } = fateOfSkip(plan.code, entry, work.ctx);
+      work.fates.add(fate, reason, entryLabel(entry, zone), plan.skip);
     }
   }
   return {
     entries,
     quarantined,
     deletions: work.deletions,
-    skipped,
+    fates: work.fates.result(),
+    decisions: work.decisions,
     deletionWatermark: work.deletionWatermark,
     more,
     releasedQuarantine: work.releasedQuarantine,

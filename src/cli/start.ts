@@ -59,6 +59,7 @@ ${line}
  Try (in another terminal):
    export TEMPORAL_ADDRESS=${stack.devServer.address} TIMR_SYNC_CODEC_KEYS_FILE=${path.relative(PROJECT_ROOT, path.join(dataDir, 'codec', 'codec-keys.json'))}
    npm run cli -- status ${DEMO_TENANT_ID}
+   npm run cli -- report ${DEMO_TENANT_ID}
    npm run cli -- sync-now ${DEMO_TENANT_ID}
    npm run cli -- pause ${DEMO_TENANT_ID}
 

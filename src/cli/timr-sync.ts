@@ -1,7 +1,7 @@
 /**
  * timr-sync: the operator CLI for tenant sync workflows.
  *
- *   npm run cli -- tenants | start | status | pause | resume | sync-now | retry | config | stop
+ *   npm run cli -- tenants | start | status | report | pause | resume | sync-now | retry | config | stop
  *
  * `runCli` is the whole program, callable in-process (tests); the bottom of this file only
  * wires it to the real process.

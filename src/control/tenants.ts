@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import { SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
+import type { EntryLedger } from '../domain/ledger.js';
 import {
   applySettingsPatch,
   settingsOnRestart,
@@ -14,7 +15,7 @@ import {
   type TenantSettingsInput,
   type TenantSettingsPatch,
 } from '../domain/tenant-settings.js';
-import { TASK_QUEUE, overrideCheckWorkflowId, tenantWorkflowId } from '../workflows/ids.js';
+import { TASK_QUEUE, overrideCheckWorkflowId, runWorkflowId, tenantWorkflowId } from '../workflows/ids.js';
 import type { CheckOverridesResult, OverrideFinding } from '../activities/contracts.js';
 import {
   carryQuery,
@@ -22,6 +23,7 @@ import {
   pauseUpdate,
   resumeUpdate,
   retryQuarantinedUpdate,
+  runLedgerQuery,
   statusQuery,
   stopUpdate,
   syncNowUpdate,
@@ -29,8 +31,9 @@ import {
 } from '../workflows/messages.js';
 import { restartedState } from '../workflows/tenant-manager.js';
 import type { checkOverridesWorkflow } from '../workflows/check-overrides.js';
+import type { syncRunWorkflow } from '../workflows/sync-run.js';
 import type { tenantSyncWorkflow } from '../workflows/tenant-sync.js';
-import type { RunSummary, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
+import type { RunSummary, SyncRunReport, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
 
 export type TenantHandle = WorkflowHandle<typeof tenantSyncWorkflow>;
 
@@ -277,4 +280,29 @@ export async function checkMatchingOverrides(
 /** The task queue the tenant's workflow runs on (where its workers are). */
 export async function tenantTaskQueue(client: Client, tenantId: string): Promise<string> {
   return (await tenantHandle(client, tenantId).describe()).taskQueue;
+}
+
+/** What Temporal holds of one sync run: its report, its ledger while it runs, or how it ended. */
+export type RunLookup =
+  | { state: 'completed'; workflowId: string; report: SyncRunReport }
+  | { state: 'running'; workflowId: string; ledger: EntryLedger[] }
+  | { state: 'closed'; workflowId: string; status: string; message: string };
+
+/**
+ * Run `runNumber` of a tenant, from Temporal itself (the client's codec decrypts the result), so
+ * a report never needs a copy kept beside the run. Throws WorkflowNotFoundError when the run is
+ * unknown (never started, or older than the namespace's retention).
+ */
+export async function lookUpRun(client: Client, tenantId: string, runNumber: number): Promise<RunLookup> {
+  const workflowId = runWorkflowId(tenantId, runNumber);
+  const handle = client.workflow.getHandle<typeof syncRunWorkflow>(workflowId);
+  const { status } = await handle.describe();
+  if (status.name === 'RUNNING') return { state: 'running', workflowId, ledger: await handle.query(runLedgerQuery) };
+  try {
+    return { state: 'completed', workflowId, report: await handle.result() };
+  } catch (err) {
+    const causes: string[] = [];
+    for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) causes.push(e.message);
+    return { state: 'closed', workflowId, status: status.name, message: causes.join(': ') };
+  }
 }

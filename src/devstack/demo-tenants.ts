@@ -26,6 +26,9 @@ export function demoTenantSettings(tenant: TenantSeed, overrides: Partial<Tenant
       timezone: tenant.timezone,
       // Demo accounts book Zeitausgleich by the minute and by the day, some under renamed types.
       zeitausgleich: zeitausgleichMatchFor(tenant),
+      // Sickness is decided (Personio keeps sick days itself); vacation and breaks are left for
+      // the operator, so status shows what an undecided type looks like.
+      ignoreTypeIds: tenant.timr.workingTimeTypes.filter((t) => t.category === 'paid_time_off' && !t.archived).map((t) => t.id),
       ...(overrides.sync ?? {}),
     },
   };

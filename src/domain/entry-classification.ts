@@ -22,12 +22,18 @@ export interface ClassificationContext {
 
 /**
  * `running`/`paused`/`unfinished` wait for the entry to end, `awaiting-approval` for timr to
- * show it approved (sync.transferWhen = approved); the others are never transferred.
+ * show it approved (sync.transferWhen = approved); the others are never transferred
+ * (`ignored`: a non-attendance type the tenant configured in `sync.ignoreTypeIds`).
  */
-export type SkipCode = 'running' | 'paused' | 'unfinished' | 'awaiting-approval' | 'archived' | 'absence' | 'empty';
+export type SkipCode = 'running' | 'paused' | 'unfinished' | 'awaiting-approval' | 'archived' | 'absence' | 'ignored' | 'empty';
 
 /** Statuses in which timr shows an entry approved (sync.transferWhen = approved transfers only these). */
 const APPROVED_STATUSES: readonly WorkingTime['status'][] = ['approved', 'closed'];
+
+/** The entry books nothing (any more): periods an earlier transfer left in Personio must go. */
+export function booksNothing(code: SkipCode): boolean {
+  return code === 'absence' || code === 'ignored' || code === 'empty';
+}
 
 export type EntryClassification =
   | { kind: 'attendance'; start: number; end: number; breaks: InterpretedBreaks; warnings: string[] }
@@ -74,6 +80,9 @@ export function classifyEntry(entry: WorkingTime, ctx: ClassificationContext): E
     };
   }
   if (category !== 'attendance_time') {
+    if (ctx.config.ignoreTypeIds.includes(type.id)) {
+      return skip('ignored', `has type "${type.name}" of category ${category}, which the tenant ignores (sync.ignoreTypeIds)`);
+    }
     return skip('absence', `has type "${type.name}" of category ${category}, which is not an attendance`);
   }
 

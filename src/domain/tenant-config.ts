@@ -83,6 +83,21 @@ export const TenantSyncConfig = z.strictObject({
   commentMaxLength: z.number().int().min(2).max(100_000).default(1000),
   dst: DstRule.default('preserve-duration'),
   transferWhen: TransferWhen.default('finished'),
+  /**
+   * timr working-time types of a non-attendance category the tenant decided are not
+   * Zeitausgleich (e.g. vacation, which Personio keeps itself): their entries are not
+   * transferred and no longer listed as needing a decision. Attendance types are not affected.
+   */
+  ignoreTypeIds: z.array(trimmedNonEmpty).default([]),
+}).superRefine((config, ctx) => {
+  const both = config.ignoreTypeIds.filter((id) => config.zeitausgleich.typeIds.includes(id));
+  if (both.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ignoreTypeIds'],
+      message: `type ${both.join(', ')} is configured as Zeitausgleich too; decide for one (remove it from sync.ignoreTypeIds or from sync.zeitausgleich.typeIds)`,
+    });
+  }
 });
 export type TenantSyncConfig = z.infer<typeof TenantSyncConfig>;
 export type TenantSyncConfigInput = z.input<typeof TenantSyncConfig>;

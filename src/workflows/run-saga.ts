@@ -32,6 +32,7 @@ import type {
   UnresolvedWrite,
 } from '../activities/contracts.js';
 import { FailureType } from '../clients/failure-types.js';
+import { FateTally, QUARANTINE_CAUSES } from '../domain/entry-fates.js';
 import { applyLedgerEvent, newLedgerEntry, newRemovalLedgerEntry, newVerdictLedgerEntry, type EntryLedger, type LedgerEvent, type Verdict } from '../domain/ledger.js';
 import { applicationFailureOf, failureMessage } from './failure-chain.js';
 import { heldEntries } from './held.js';
@@ -81,12 +82,45 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 interface Tracked {
   ledger: EntryLedger;
-  /** Who and when; `lastModified` for quarantine and settled records. */
-  label: EntryLabel & { lastModified?: string };
+  /** Who and when; `lastModified` for quarantine and settled records (plan quarantines carry their cause). */
+  label: EntryLabel & { lastModified?: string; code?: QuarantinedEntry['code'] };
   /** The content being transferred now (replaced when timr locked other content). */
   item?: PlannedEntry;
   /** The plan's kind before any edit round (an edited entry reports as updated). */
   kind?: PlannedEntry['kind'];
+}
+
+/** Plan verdicts carry their cause; a planned transfer can only be quarantined by a vendor's refusal. */
+const quarantineCode = (t: Tracked): QuarantinedEntry['code'] => (t.item ? 'vendor-refused' : t.label.code);
+
+/** The reason shared by a fate's group, from the ledger's terminal state and how the entry came in. */
+function fateReason(t: Tracked, outcome: EntryOutcome): string {
+  const s = t.ledger.state;
+  switch (outcome) {
+    case 'transferred':
+      return 'transferred by this run';
+    case 'updated':
+      if (s.name === 'settled') return 'withdrawn: its Personio periods were removed; timr books its new type by request';
+      if (t.item && t.item.periods.length === 0) return 'no longer to be booked: its Personio periods were removed';
+      if (t.kind !== 'retransfer') return 'edited while it was being locked: the locked content was transferred';
+      return 'changed in timr after its transfer: Personio updated';
+    case 'relocked':
+      return 'unlocked in timr but unchanged: locked again';
+    case 'deleted':
+      return 'deleted in timr: its Personio periods were removed';
+    case 'quarantined': {
+      const code = quarantineCode(t);
+      return code ? QUARANTINE_CAUSES[code] : 'quarantined';
+    }
+    case 'deferred':
+      return 'deferred: a conflict, or an earlier write to resolve first; retried next cycle';
+    case 'failed':
+      return 'failed after retries; retried next cycle';
+    case 'not-started':
+      return 'not started: the run stopped';
+    case 'unresolved':
+      return 'write of unknown outcome; resolved against timr and Personio by the next run';
+  }
 }
 
 export class RunSaga {
@@ -426,11 +460,13 @@ export class RunSaga {
 
   /** Everything the run reports, derived from the ledger. */
   report(): SyncRunReport {
-    const plan: RunPlan = this.plan ?? { entries: [], quarantined: [], deletions: [], skipped: {}, deletionWatermark: null, more: false, releasedQuarantine: [], eligible: 0 };
+    const plan: RunPlan = this.plan ?? { entries: [], quarantined: [], deletions: [], deletionWatermark: null, more: false, releasedQuarantine: [], eligible: 0 };
     const entries: EntryReport[] = [];
     const quarantined: QuarantinedEntry[] = [];
     const settled: Record<string, string> = {};
     const unresolved: UnresolvedWrite[] = [...this.carried.values()];
+    // Entries this run wrote nothing for keep the plan's fates; the others get theirs below.
+    const fates = new FateTally(plan.fates);
     const counts: RunCounts = {
       eligible: plan.eligible,
       transferred: 0,
@@ -464,11 +500,20 @@ export class RunSaga {
         case 'removed':
           outcome = 'deleted';
           break;
-        case 'quarantined':
+        case 'quarantined': {
           outcome = 'quarantined';
           extra = { reason: s.reason, retryable: false };
-          quarantined.push({ entryId: ledger.entryId, employee: label.employee, date: label.date, reason: s.reason, lastModified: label.lastModified ?? item?.lastModified ?? '' });
+          const code = quarantineCode(t);
+          quarantined.push({
+            entryId: ledger.entryId,
+            employee: label.employee,
+            date: label.date,
+            reason: s.reason,
+            ...(code && { code }),
+            lastModified: label.lastModified ?? item?.lastModified ?? '',
+          });
           break;
+        }
         case 'deferred':
         case 'failed':
         case 'not-started':
@@ -490,6 +535,7 @@ export class RunSaga {
       if (outcome === 'not-started') counts.notStarted++;
       else counts[outcome]++;
       entries.push({ ...base, outcome, ...extra });
+      fates.add(outcome, fateReason(t, outcome), base, 'reason' in s ? s.reason : undefined);
     }
     const outcome = this.authFailure ? 'auth-failed' : this.planError !== undefined ? 'failed' : counts.failed + counts.deferred + counts.unresolved > 0 || unresolved.length > 0 ? 'partial' : 'succeeded';
     return {
@@ -506,6 +552,8 @@ export class RunSaga {
       unresolved,
       ...(this.authFailure !== undefined && { authFailure: this.authFailure }),
       ...(this.planError !== undefined && { error: this.planError }),
+      // A run that could not plan saw nothing: the tenant keeps the view it had.
+      ...(this.plan && { fates: fates.result(), decisions: plan.decisions ?? [] }),
     };
   }
 }

@@ -6,9 +6,10 @@
  * Every side effect is an activity whose completion is recorded in history, so replay never
  * repeats one.
  */
-import { ActivityCancellationType, CancellationScope, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/index.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
+import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
 import { runLedgerQuery } from './messages.js';
 import { RunSaga, type RunActivities } from './run-saga.js';
 import type { SyncRunInput, SyncRunReport } from './types.js';
@@ -74,5 +75,15 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     isCancelled: () => root.consideredCancelled,
   });
   setHandler(runLedgerQuery, () => saga.ledgers());
-  return saga.run();
+  setCurrentDetails(`**${settings.tenantId}** sync run ${input.runNumber}: running (progress: the \`ledger\` query)`);
+  const report = await saga.run();
+  // The UI's "current details": what became of the window's entries, without decoding the result.
+  setCurrentDetails(
+    [
+      `**${settings.tenantId}** sync run ${input.runNumber}: ${report.outcome}`,
+      `Entries: ${describeFateCounts(fateCounts(report.fates))}`,
+      `Details: \`timr-sync report ${settings.tenantId} --run ${input.runNumber}\``,
+    ].join('\n\n'),
+  );
+  return report;
 }

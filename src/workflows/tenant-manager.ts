@@ -14,12 +14,14 @@
  *    cycle will run (stopped, auth-failed); continue-as-new waits for it, never the reverse.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { WindowFates } from '../activities/contracts.js';
+import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
 import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
 import { heldEntries } from './held.js';
 import { runWorkflowId } from './ids.js';
 import { NO_CHANGE } from './messages.js';
 import { checkSettingsChange } from './settings-validation.js';
-import type { RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput } from './types.js';
+import type { RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
 
 const RECENT_RUNS = 10;
 /** A run's error in the recent-runs list; the full text is in the run's own history. */
@@ -54,6 +56,14 @@ export function restartedState(previous: TenantState): TenantState {
   return { ...rest, status: 'active', nextSyncAt: null, syncRequested: true };
 }
 
+/** "112 transferred, 2 waiting …; 2 working-time types need a decision" — for the Temporal UI. */
+export function windowPhrase(window: WindowView | undefined): string | undefined {
+  if (!window) return undefined;
+  const n = window.decisions.length;
+  const types = n === 0 ? '' : `; ${n} working-time type${n === 1 ? ' needs' : 's need'} a decision`;
+  return `${describeFateCounts(fateCounts(window.fates))}${types}`;
+}
+
 const noChange = (message: string) => ApplicationFailure.create({ type: NO_CHANGE, message, nonRetryable: true });
 
 const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text);
@@ -61,6 +71,8 @@ const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0,
 export interface TenantHooks {
   /** Publishes the search attributes (status, last outcome); a no-op in unit tests. */
   publish(attributes: { tenantId: string; status: TenantStatus; lastRunOutcome: string }): void;
+  /** Shows the tenant's "current details" (markdown) in the Temporal UI. */
+  details?(markdown: string): void;
 }
 
 export class TenantManager {
@@ -109,11 +121,34 @@ export class TenantManager {
       recentRuns: s.recentRuns,
       quarantined: s.quarantined,
       unresolved: s.unresolved ?? [],
+      window: s.window ?? null,
     };
   }
 
   publish(): void {
     this.hooks.publish({ tenantId: this.tenantId, status: this.state.status, lastRunOutcome: this.state.recentRuns[0]?.outcome ?? 'none' });
+    this.hooks.details?.(this.details());
+  }
+
+  /** Status, the window by fate and the decisions to make, as the Temporal UI shows them. */
+  details(): string {
+    const s = this.state;
+    const last = s.recentRuns[0];
+    const lines = [`**${this.tenantId}** is ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}${last ? ` · last run #${last.runNumber} ${last.outcome}` : ''}`];
+    const phrase = windowPhrase(s.window);
+    if (phrase && s.window) lines.push(`Entries in the look-back window (${s.window.source === 'run' ? `run #${s.window.runNumber}` : 'check'} at ${s.window.at}): ${phrase}`);
+    const decisions = s.window?.decisions ?? [];
+    if (decisions.length) {
+      const names = decisions.slice(0, 5).map((d) => `${d.name}${d.zeitausgleichHint ? ' (looks like Zeitausgleich)' : ''}`);
+      lines.push(`Types needing a decision: ${names.join(', ')}${decisions.length > 5 ? ` and ${decisions.length - 5} more` : ''} — see \`timr-sync status ${this.tenantId}\``);
+    }
+    return lines.join('\n\n');
+  }
+
+  /** The interval timer's summary: when, and what the window holds. */
+  timerSummary(): string {
+    const phrase = windowPhrase(this.state.window);
+    return `next sync of ${this.tenantId} at ${this.state.nextSyncAt}${phrase ? ` · window: ${phrase}` : ''}`;
   }
 
   private setStatus(status: TenantStatus, reason?: string): void {
@@ -254,7 +289,16 @@ export class TenantManager {
       lookbackDays: s.lookbackDays,
       held: heldEntries(this.state.quarantined, this.state.settled),
       deletionWatermark: this.state.deletionWatermark,
+      // An unchanged view is not sent again (a quiet tenant's history grows by a digest per cycle).
+      windowDigest: this.state.window?.digest ?? null,
     };
+  }
+
+  /** The check's view of the window, when it sent one (it changed since the tenant last heard). */
+  recordCheck(check: { windowDigest?: string; window?: WindowFates }, at: string): void {
+    if (!check.window) return;
+    this.state.window = { source: 'check', at, ...(check.windowDigest !== undefined && { digest: check.windowDigest }), ...check.window };
+    this.hooks.details?.(this.details());
   }
 
   /** Writes of unknown outcome need a run even when timr has nothing new (e.g. the entry was deleted). */
@@ -310,6 +354,8 @@ export class TenantManager {
       if (report.deletionWatermark) s.deletionWatermark = report.deletionWatermark;
       // The run resolved what it could of the carried writes; what it reports is what is left.
       s.unresolved = report.unresolved ?? s.unresolved ?? [];
+      // The run's view replaces the check's; without a digest, the next check sends its own.
+      if (report.fates) s.window = { source: 'run', runNumber: summary.runNumber, at: summary.finishedAt, fates: report.fates, decisions: report.decisions ?? [] };
     }
     this.publish();
   }

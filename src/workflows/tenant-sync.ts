@@ -13,6 +13,7 @@ import {
   executeChild,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -46,6 +47,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
         { key: SYNC_STATUS, value: a.status },
         { key: LAST_RUN_OUTCOME, value: a.lastRunOutcome },
       ]),
+    details: (markdown) => setCurrentDetails(markdown),
   });
   const { tenantId } = tenant;
 
@@ -85,6 +87,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       [tenant.checkInput()],
     );
     tenant.release(work.releasedQuarantine);
+    tenant.recordCheck(work, new Date().toISOString());
     if (!tenant.runNeeded(work)) return;
 
     for (;;) {
@@ -155,7 +158,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       const waitMs = tenant.scheduleNext(Date.now());
       // Wakes on the interval, a "sync now", a config change of the interval, pause or stop.
       await condition(() => tenant.cycleWanted() || tenant.status !== 'active' || tenant.settings.intervalSeconds !== interval, waitMs, {
-        summary: `next sync of ${tenantId} at ${tenant.state.nextSyncAt}`,
+        summary: tenant.timerSummary(),
       });
       if (tenant.status !== 'active') continue;
       if (!tenant.cycleWanted() && tenant.settings.intervalSeconds !== interval) continue;

@@ -2,7 +2,7 @@
  * State and reports of the sync workflows: what the status query shows, what a run returns,
  * what survives continue-as-new. Plain data, no secrets.
  */
-import type { EntryLabel, QuarantinedEntry, UnresolvedWrite } from '../activities/contracts.js';
+import type { EntryFates, EntryLabel, QuarantinedEntry, TypeDecision, UnresolvedWrite } from '../activities/contracts.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 
 export type TenantStatus = 'active' | 'paused' | 'auth-failed' | 'stopping' | 'stopped';
@@ -74,6 +74,13 @@ export interface SyncRunReport {
   authFailure?: string;
   /** Why the run could do nothing (planning failed); absent otherwise. */
   error?: string;
+  /**
+   * Every entry of the window this run saw: the plan's fates for those it wrote nothing for,
+   * one per ledger entry for the rest. Absent in reports of older versions.
+   */
+  fates?: EntryFates;
+  /** Non-attendance types the tenant has not decided on, as the plan saw them. */
+  decisions?: TypeDecision[];
 }
 
 export interface RunSummary {
@@ -84,6 +91,22 @@ export interface RunSummary {
   outcome: RunOutcome;
   counts?: RunCounts;
   error?: string;
+}
+
+/**
+ * What every entry of the look-back window is, as last seen: from the latest run's report, or
+ * from the latest cheap check when timr had nothing for a run. Bounded (counts plus samples).
+ */
+export interface WindowView {
+  source: 'run' | 'check';
+  /** The run it comes from (source 'run'). */
+  runNumber?: number;
+  /** When it was read. */
+  at: string;
+  /** The check's digest of it; absent for a run's view, so the next check sends its own. */
+  digest?: string;
+  fates: EntryFates;
+  decisions: TypeDecision[];
 }
 
 export interface TenantState {
@@ -101,6 +124,8 @@ export interface TenantState {
   settled?: Record<string, string>;
   /** Writes whose outcome is unknown, until a run has resolved them against the vendors. */
   unresolved?: UnresolvedWrite[];
+  /** The window's entries by fate; absent in state of older versions and before the first check. */
+  window?: WindowView;
   recentRuns: RunSummary[];
   nextSyncAt: string | null;
   syncRequested: boolean;
@@ -128,6 +153,8 @@ export interface TenantStatusView {
   quarantined: QuarantinedEntry[];
   /** Writes of unknown outcome waiting to be resolved (normally empty). */
   unresolved: UnresolvedWrite[];
+  /** Every entry of the look-back window by fate, and the types needing a decision; null before the first check. */
+  window: WindowView | null;
 }
 
 /** What a restarted tenant takes over from its previous execution (see restartedState). */

@@ -32,6 +32,17 @@ describe('--set path parsing', () => {
     expect(() => parseAssignment(text)).toThrow(UsageError);
   });
 
+  it('"path+=value" appends to a list setting', () => {
+    expect(parseAssignment('sync.ignoreTypeIds+=wtt-9')).toEqual({ path: ['sync', 'ignoreTypeIds'], raw: 'wtt-9', value: 'wtt-9', append: true });
+    const plan = planConfigChange(current, { sets: [parseAssignment('sync.ignoreTypeIds+=wtt-9'), parseAssignment('sync.ignoreTypeIds+=4711'), parseAssignment('sync.ignoreTypeIds+=wtt-9')], unsets: [] });
+    // Once each, and a number-looking id stays the text it is.
+    expect(plan.patch.sync?.ignoreTypeIds).toEqual(['wtt-9', '4711']);
+    expect(plan.changes).toEqual([{ path: 'sync.ignoreTypeIds', before: '(none)', after: 'wtt-9, 4711' }]);
+    const za = planConfigChange(current, { sets: [parseAssignment('sync.zeitausgleich.typeIds+=za-2')], unsets: [] });
+    expect(za.patch.sync?.zeitausgleich?.typeIds).toEqual(['za-2']);
+    expect(() => planConfigChange(current, { sets: [parseAssignment('intervalSeconds+=5')], unsets: [] })).toThrow(/not a list/);
+  });
+
   it('refuses prototype keys', () => {
     expect(() => parseSettingPath('__proto__.polluted')).toThrow(/not a setting name/);
     expect(() => deepMerge({}, JSON.parse('{"__proto__": {"x": 1}}'))).toThrow(UsageError);

@@ -23,6 +23,7 @@ function view(partial: Partial<TenantStatusView> = {}): TenantStatusView {
     recentRuns: [],
     quarantined: [],
     unresolved: [],
+    window: null,
     ...partial,
   };
 }

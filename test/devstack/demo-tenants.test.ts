@@ -20,5 +20,7 @@ describe('demo tenant onboarding', () => {
     expect(settings.credentialsRef).toBe(tenant.id);
     expect(settings.sync.timezone).toBe(tenant.timezone);
     expect(settings.sync.zeitausgleich.typeIds.length).toBeGreaterThan(0);
+    // Sickness decided (ignored); vacation left undecided, so the demo shows a type needing a decision.
+    expect(settings.sync.ignoreTypeIds).toEqual([tenant.timr.workingTimeTypes.find((t) => t.name === 'Krankenstand')!.id]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyEntry, typeCategories } from '../../src/domain/entry-classification.js';
-import { context, durationBreak, entry, manualBreak, ZA_TYPE } from './fixtures.js';
+import { context, durationBreak, entry, manualBreak, VACATION_TYPE, WORK_TYPE, ZA_TYPE } from './fixtures.js';
 
 const day = { start: '2026-11-20T08:00:00.750+01:00', end: '2026-11-20T16:00:00+01:00' };
 
@@ -46,6 +46,13 @@ describe('classifyEntry', () => {
   it('stops matching by name once ids are configured', () => {
     const ctx = context({ zeitausgleich: { typeIds: ['some-other-id'] } });
     expect(classifyEntry(entry({ ...day, working_time_type: ZA_TYPE }), ctx)).toMatchObject({ kind: 'skip', code: 'absence' });
+  });
+
+  it('skips a non-attendance type the tenant ignores as "ignored", and leaves attendance types alone', () => {
+    const ctx = context({ ignoreTypeIds: [VACATION_TYPE.id, WORK_TYPE.id] });
+    expect(classifyEntry(entry({ ...day, working_time_type: VACATION_TYPE }), ctx)).toMatchObject({ kind: 'skip', code: 'ignored', reason: expect.stringContaining('sync.ignoreTypeIds') });
+    expect(classifyEntry(entry({ ...day, working_time_type: VACATION_TYPE }), context())).toMatchObject({ kind: 'skip', code: 'absence' });
+    expect(classifyEntry(entry({ ...day, working_time_type: WORK_TYPE }), ctx)).toMatchObject({ kind: 'attendance' });
   });
 
   it('lets running and paused entries wait even for Zeitausgleich', () => {

@@ -11,7 +11,15 @@ describe('TenantSyncConfig', () => {
       commentMaxLength: 1000,
       dst: 'preserve-duration',
       transferWhen: 'finished',
+      ignoreTypeIds: [],
     });
+  });
+
+  it('refuses a type that is both ignored and Zeitausgleich: one decision per type', () => {
+    const result = safeParseTenantSyncConfig({ ignoreTypeIds: ['t-9'], zeitausgleich: { typeIds: ['t-9'] } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join('\n')).toMatch(/ignoreTypeIds: type t-9 is configured as Zeitausgleich too/);
+    expect(TenantSyncConfig.parse({ ignoreTypeIds: [' t-3 '] }).ignoreTypeIds).toEqual(['t-3']);
   });
 
   it('keeps nested defaults when only part of a section is given', () => {

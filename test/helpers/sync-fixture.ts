@@ -6,10 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
+import { dataConverterFromEnv } from '../../src/codec/index.js';
 import { demoTenantSettings } from '../../src/devstack/demo-tenants.js';
 import type { ActivityDeps } from '../../src/activities/deps.js';
 import { RateLimiter } from '../../src/clients/rate-limiter.js';
@@ -24,6 +26,10 @@ import { connectTestEnv, createTestWorker, uniqueTaskQueue } from './temporal.js
 
 export interface SyncFixture {
   env: TestWorkflowEnvironment;
+  /** The client the fixture uses: env.client, or one with the payload codec (opts.codecKey). */
+  client: Client;
+  /** Environment for runCli against this fixture (address, namespace, codec key). */
+  cliEnv: NodeJS.ProcessEnv;
   sandbox: RunningSandbox;
   control: SandboxControl;
   secrets: FileSecretStore;
@@ -50,7 +56,11 @@ export function uniqueTenants(seed: Seed): Seed {
   return { tenants: seed.tenants.map((t) => ({ ...t, id: `${t.id}-${suffix}` })) };
 }
 
-export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean; inProcessWorker?: boolean } = {}): Promise<SyncFixture> {
+export async function startSyncFixture(
+  seedInput: Seed,
+  /** `codecKey`: worker and client encrypt payloads as in production (needed for CLI updates). */
+  opts: { unique?: boolean; inProcessWorker?: boolean; codecKey?: string } = {},
+): Promise<SyncFixture> {
   const seed = opts.unique === false ? seedInput : uniqueTenants(seedInput);
   const sandbox = await startSandbox({ seed });
   const control = new SandboxControl(sandbox);
@@ -70,13 +80,18 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
     personioLimiter: new RateLimiter({ ratePerSecond: 200, burst: 50 }),
     httpTimeoutMs: 3_000,
   };
-  const makeWorker = () => createTestWorker(env, { taskQueue, activities: createActivities(deps) });
+  const codecEnv = opts.codecKey ? { TIMR_SYNC_CODEC_KEY: opts.codecKey } : undefined;
+  const dataConverter = codecEnv ? await dataConverterFromEnv(codecEnv) : undefined;
+  const client = dataConverter ? new Client({ connection: env.connection, namespace: inject('temporalNamespace'), dataConverter }) : env.client;
+  const makeWorker = () => createTestWorker(env, { taskQueue, activities: createActivities(deps), ...(dataConverter && { dataConverter }) });
   // Without an in-process worker the test brings its own (e.g. a child process it can kill).
   let worker: Worker | undefined = opts.inProcessWorker === false ? undefined : await makeWorker();
   let running: Promise<void> = worker ? worker.run() : Promise.resolve();
 
   const fixture: SyncFixture = {
     env,
+    client,
+    cliEnv: { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'), ...codecEnv },
     sandbox,
     control,
     secrets,
@@ -94,15 +109,15 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
       return demoTenantSettings(tenant, { intervalSeconds: 3600, activityTimeoutSeconds: 10, ...overrides });
     },
     async start(tenantId, overrides, opts = {}) {
-      await startTenant(env.client, fixture.settings(tenantId, overrides), { taskQueue, ...(opts.continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles: opts.continueAsNewAfterCycles }) });
+      await startTenant(client, fixture.settings(tenantId, overrides), { taskQueue, ...(opts.continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles: opts.continueAsNewAfterCycles }) });
     },
-    status: (tenantId) => tenantStatus(env.client, tenantId),
+    status: (tenantId) => tenantStatus(client, tenantId),
     waitForStatus: async (tenantId, predicate, timeoutMs = 60_000, what = 'condition') => {
       const deadline = Date.now() + timeoutMs;
       let last: TenantStatusView | undefined;
       while (Date.now() < deadline) {
         try {
-          last = await tenantStatus(env.client, tenantId);
+          last = await tenantStatus(client, tenantId);
           if (predicate(last)) return last;
         } catch {
           /* workflow not yet started or between runs */
@@ -117,7 +132,7 @@ export async function startSyncFixture(seedInput: Seed, opts: { unique?: boolean
       const [timr, personio] = await Promise.all([control.state('timr'), control.state('personio')]);
       const tenants: AuditTenant[] = [];
       // Zone, Zeitausgleich setting, quarantine and look-back window as the tenant workflow has them.
-      for (const tenantId of tenantIds) tenants.push(auditTenantFromStatus(await tenantStatus(env.client, tenantId)));
+      for (const tenantId of tenantIds) tenants.push(auditTenantFromStatus(await tenantStatus(client, tenantId)));
       return auditSync(timr, personio, tenants);
     },
     async restartWorker() {

@@ -330,6 +330,13 @@ describe('generateDemoData: every scenario in every tenant', () => {
         expect(entries.some((w) => w.notes === null)).toBe(true);
       });
 
+      it('an attendance of zero minutes (clocked in and straight out)', () => {
+        const zero = attendances(tenant).filter((w) => w.end === w.start);
+        expect(zero).toHaveLength(1);
+        expect(zero[0]!.duration).toMatchObject({ type: 'minutes', minutes: 0 });
+        expect(zero[0]!.status).toBe('changeable');
+      });
+
       it('one employee without a Personio person, who still records time', () => {
         const personEmails = new Set(tenant.personio.persons.map((p) => normalise(p.email)));
         const personNumbers = new Set(tenant.personio.persons.map((p) => p.employee_number));

@@ -20,11 +20,12 @@ describe('entries approved, closed or locked in timr before the first sync', () 
     fx = await startSyncFixture(generateDemoData({ seed: 23, tenants: 1, employees: 4, days: 7 }));
     const tenant = fx.seed.tenants[0]!;
     tenantId = tenant.id;
-    // Three finished attendance entries of matched employees change status before any sync.
+    // Three finished attendance entries of matched employees change status before any sync
+    // (with hours to book: the demo's zero-minute entry books nothing wherever its status is).
     const emails = new Set(tenant.personio.persons.map((p) => (p.email ?? '').trim().toLowerCase()));
     const attendance = new Set(tenant.timr.workingTimeTypes.filter((t) => t.category === 'attendance_time').map((t) => t.id));
     const candidates = tenant.timr.workingTimes.filter(
-      (w) => w.status === 'changeable' && w.end && attendance.has(w.working_time_type.id) && emails.has((w.user.email ?? '').trim().toLowerCase()),
+      (w) => w.status === 'changeable' && w.end && w.end !== w.start && attendance.has(w.working_time_type.id) && emails.has((w.user.email ?? '').trim().toLowerCase()),
     );
     for (const [i, status] of (['approved', 'closed', 'locked'] as const).entries()) {
       picked[status] = candidates[i * 3]!.id;

@@ -30,7 +30,7 @@ function entry(id: string, extra: Partial<PlannedEntry> = {}): PlannedEntry {
 }
 
 function planOf(entries: PlannedEntry[], extra: Partial<RunPlan> = {}): RunPlan {
-  return { entries, quarantined: [], deletions: [], skipped: {}, deletionWatermark: '2026-10-20T00:00:00Z', more: false, releasedQuarantine: [], eligible: entries.length, ...extra };
+  return { entries, quarantined: [], deletions: [], deletionWatermark: '2026-10-20T00:00:00Z', more: false, releasedQuarantine: [], eligible: entries.length, ...extra };
 }
 
 const auth = () => ApplicationFailure.create({ message: 'Personio rejected the client credentials of tenant "acme"', type: FailureType.AuthRejected, nonRetryable: true });
@@ -99,6 +99,68 @@ describe('run saga: the happy paths', () => {
     expect(outcomeOf('gone')?.outcome).toBe('deleted');
     expect(report.quarantined).toEqual([{ entryId: 'q', employee: 'Eva', date: '2026-10-19', reason: 'no Personio person', lastModified: 'lm' }]);
     expect(report.deletionWatermark).toBe('2026-10-20T00:00:00Z');
+  });
+});
+
+describe('run saga: every entry of the window has a fate in the report', () => {
+  const planFates = {
+    groups: [
+      { fate: 'transferred' as const, reason: 'transferred before, unchanged since', count: 30, sample: [{ entryId: 'old-1' }] },
+      { fate: 'waiting' as const, reason: 'still running in timr', count: 1, sample: [{ entryId: 'run-1' }] },
+      { fate: 'not-attendance' as const, reason: 'type "Urlaub" (vac) of category vacation', count: 2, sample: [{ entryId: 'v-1' }, { entryId: 'v-2' }] },
+    ],
+  };
+  const decisions = [{ typeId: 'vac', name: 'Urlaub', externalId: null, category: 'vacation' as const, entries: 2, zeitausgleichSettings: ['sync.zeitausgleich.typeIds+=vac'], ignoreSetting: 'sync.ignoreTypeIds+=vac' }];
+
+  it('the plan\'s fates plus one per ledger entry, by outcome and cause; fate counts agree with the run counts (were: dropped from the report)', async () => {
+    const previous = { periodIds: ['old'], personId: 'p-1', fingerprint: 'fp-old', run: 'r0' };
+    const plan = planOf([entry('a'), entry('b'), entry('c', { kind: 'retransfer', previous }), entry('d')], {
+      fates: planFates,
+      decisions,
+      quarantined: [{ entryId: 'q', employee: 'Eva', date: '2026-10-19', reason: 'timr user u-9 has no Personio person with that e-mail', code: 'employee-match', lastModified: 'lm' }],
+      deletions: [{ entryId: 'gone', periodIds: ['x'], lastModified: 'lm' }],
+    });
+    const { report } = await runSaga(plan, {
+      post: async (i: PostBatchInput) => ({
+        results: i.entries.map((e) =>
+          e.entryId === 'd'
+            ? { ok: false as const, entryId: 'd', failureType: FailureType.ValidationRejected, message: 'Period time range too long', periodIds: [] }
+            : { ok: true as const, entryId: e.entryId, periodIds: [`${e.entryId}-w`], created: 1, adopted: 0, removed: 0 },
+        ),
+      }),
+    });
+    const fates = report.fates!;
+    const group = (fate: string, reason?: RegExp) => fates.groups.filter((g) => g.fate === fate && (!reason || reason.test(g.reason)));
+    expect(group('transferred', /before/)[0]?.count).toBe(30);
+    expect(group('transferred', /this run/)[0]).toMatchObject({ count: 2, sample: [{ entryId: 'a', employee: expect.stringContaining('Anna'), date: '2026-10-19' }, { entryId: 'b' }] });
+    expect(group('updated')[0]).toMatchObject({ count: 1, sample: [{ entryId: 'c' }] });
+    expect(group('deleted')[0]).toMatchObject({ count: 1, sample: [{ entryId: 'gone' }] });
+    expect(group('quarantined').map((g) => [g.reason, g.count])).toEqual([
+      [expect.stringMatching(/employee/), 1],
+      [expect.stringMatching(/refused/), 1],
+    ]);
+    expect(group('quarantined', /refused/)[0]!.sample[0]).toMatchObject({ entryId: 'd', detail: 'Period time range too long' });
+    expect(group('waiting')[0]?.count).toBe(1);
+    expect(report.decisions).toEqual(decisions);
+    const byFate = (f: string) => fates.groups.filter((g) => g.fate === f).reduce((n, g) => n + g.count, 0);
+    expect(byFate('transferred') - 30).toBe(report.counts.transferred);
+    expect(byFate('updated')).toBe(report.counts.updated);
+    expect(byFate('quarantined')).toBe(report.counts.quarantined);
+    expect(byFate('deleted')).toBe(report.counts.deleted);
+    expect(report.quarantined.find((q) => q.entryId === 'd')?.code).toBe('vendor-refused');
+    expect(report.quarantined.find((q) => q.entryId === 'q')?.code).toBe('employee-match');
+  });
+
+  it('unknown outcomes are unresolved, failures and stops have their fates; a plan of an older version (no fates) still reports', async () => {
+    const { report } = await runSaga(planOf([entry('a'), entry('b', { personId: 'p-2' })]), {
+      post: async (i: PostBatchInput) => (i.entries[0]!.entryId === 'a' ? Promise.reject(transient()) : { results: [{ ok: true as const, entryId: 'b', periodIds: ['b-w'], created: 1, adopted: 0, removed: 0 }] }),
+      lock: async () => ({ results: [{ outcome: 'refused', entryId: 'b', failureType: FailureType.Conflict, message: 'edited meanwhile' }] }),
+    }, { settings: TenantSettings.parse({ tenantId: 'acme', credentialsRef: 'acme', batchSize: 1, concurrency: 1 }) });
+    const fates = report.fates!.groups.map((g) => [g.fate, g.count, g.sample[0]?.entryId]);
+    expect(fates).toEqual([
+      ['deferred', 1, 'b'],
+      ['unresolved', 1, 'a'],
+    ]);
   });
 });
 

@@ -146,3 +146,36 @@ describe('TenantManager: settings and recorded runs', () => {
     expect(runs[0]!.error!.length).toBe(500);
   });
 });
+
+describe('TenantManager: the window by fate (issue 7)', () => {
+  const fates = (transferred: number) => ({ groups: [{ fate: 'transferred' as const, reason: 'transferred by this run', count: transferred, sample: [] }, { fate: 'waiting' as const, reason: 'still running in timr', count: 1, sample: [] }] });
+  const decisions = [{ typeId: 'za2', name: 'Zeitausgleich ganztägig', externalId: null, category: 'unpaid_time_off' as const, entries: 2, zeitausgleichHint: 'its name contains "ausgleich"', zeitausgleichSettings: ['x'], ignoreSetting: 'y' }];
+
+  it('a run report\'s fates become the view; the next check is asked without a digest, then with its own', () => {
+    const details: string[] = [];
+    const m = new TenantManager({ settings }, { publish: () => undefined, details: (d) => details.push(d) });
+    expect(m.view().window).toBeNull();
+    expect(m.checkInput().windowDigest).toBeNull();
+    m.recordRun({ runNumber: 1, workflowId: 'tenant/acme/run/1', startedAt: 'a', finishedAt: '2026-12-01T10:00:00Z', outcome: 'succeeded' }, report({ fates: fates(12), decisions }));
+    expect(m.view().window).toMatchObject({ source: 'run', runNumber: 1, at: '2026-12-01T10:00:00Z', decisions });
+    expect(m.checkInput().windowDigest).toBeNull();
+    expect(details.at(-1)).toContain('12 transferred, 1 waiting (unfinished or unapproved); 1 working-time type needs a decision');
+    expect(details.at(-1)).toContain('Zeitausgleich ganztägig (looks like Zeitausgleich)');
+
+    m.recordCheck({ windowDigest: 'd1', window: { fates: fates(13), decisions: [] } }, '2026-12-01T10:15:00Z');
+    expect(m.view().window).toMatchObject({ source: 'check', digest: 'd1', at: '2026-12-01T10:15:00Z' });
+    expect(m.checkInput().windowDigest).toBe('d1');
+    // An unchanged window is not sent again: the view stays.
+    m.recordCheck({ windowDigest: 'd1' }, '2026-12-01T10:30:00Z');
+    expect(m.view().window?.at).toBe('2026-12-01T10:15:00Z');
+    m.scheduleNext(Date.parse('2026-12-01T10:30:00Z'));
+    expect(m.timerSummary()).toBe('next sync of acme at 2026-12-01T10:45:00.000Z · window: 13 transferred, 1 waiting (unfinished or unapproved)');
+  });
+
+  it('a report of an older version (no fates) leaves the view as it was', () => {
+    const { m } = manager();
+    m.recordCheck({ windowDigest: 'd1', window: { fates: fates(3), decisions: [] } }, 't');
+    m.recordRun({ runNumber: 1, workflowId: 'w', startedAt: 'a', finishedAt: 'b', outcome: 'succeeded' }, report());
+    expect(m.view().window?.digest).toBe('d1');
+  });
+});

@@ -102,7 +102,7 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
           s.planEntered?.open();
           await s.planGate?.wait;
           if (s.planFails) throw s.planFails();
-          return { entries: [], quarantined: [], deletions: [], skipped: {}, deletionWatermark: null, more: false, releasedQuarantine: [], eligible: 0 };
+          return { entries: [], quarantined: [], deletions: [], deletionWatermark: null, more: false, releasedQuarantine: [], eligible: 0 };
         },
       },
     });

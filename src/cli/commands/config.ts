@@ -14,7 +14,7 @@ import type { Command } from './command.js';
 import { UsageError } from './errors.js';
 import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 import { readJsonObjectFile } from './read-json-file.js';
-import { deepMerge, parseAssignment, parseSettingPath, setPath, unsetPath, type Assignment, type PlainObject } from './settings-assignments.js';
+import { appendPath, deepMerge, parseAssignment, parseSettingPath, setPath, unsetPath, type Assignment, type PlainObject } from './settings-assignments.js';
 import { checkKnownSettingKeys, invalidSettingsError } from './settings-problems.js';
 
 export interface ConfigInput {
@@ -51,7 +51,10 @@ function rejectTenantId(path: readonly string[]): void {
 
 function applyInput(current: PlainObject, input: ConfigInput, stringAt: ReadonlySet<string>): PlainObject {
   let next = input.file ? deepMerge(current, input.file) : current;
-  for (const a of input.sets) next = setPath(next, a.path, stringAt.has(a.path.join('.')) ? a.raw : a.value);
+  for (const a of input.sets) {
+    const value = stringAt.has(a.path.join('.')) ? a.raw : a.value;
+    next = a.append ? appendPath(next, a.path, value) : setPath(next, a.path, value);
+  }
   for (const path of input.unsets) next = unsetPath(next, path);
   return next;
 }
@@ -74,7 +77,12 @@ export function planConfigChange(current: TenantSettings, input: ConfigInput): C
     const wantString = new Set(
       parsed.error.issues.filter((i) => i.code === 'invalid_type' && i.expected === 'string').map((i) => i.path.map(String).join('.')),
     );
-    for (const a of input.sets) if (typeof a.value !== 'string' && wantString.has(a.path.join('.'))) stringAt.add(a.path.join('.'));
+    const wanted = (a: Assignment) => {
+      const path = a.path.join('.');
+      // An appended item's issue is reported at its index in the list.
+      return wantString.has(path) || (a.append === true && [...wantString].some((w) => w.startsWith(`${path}.`)));
+    };
+    for (const a of input.sets) if (typeof a.value !== 'string' && wanted(a)) stringAt.add(a.path.join('.'));
     if (stringAt.size > 0) {
       next = applyInput(base, input, stringAt);
       parsed = TenantSettings.safeParse({ ...next, tenantId });
@@ -102,6 +110,8 @@ Changes the settings of a running tenant; they apply from the next sync. Paths a
                               --set sync.matching.strategy=employee_number
                               --set sync.matching.overrides.<timrUserId>=<personioPersonId>
                               --set 'sync.zeitausgleich.names=["Zeitausgleich","ZA"]'
+  --set <path>+=<value>  adds to a list, e.g. --set sync.ignoreTypeIds+=<timrTypeId>
+                              (status names the working-time types that need such a decision)
   --unset <path>         remove a key (e.g. one matching override) or reset a setting to its default
   --file <patch.json>    a JSON object of settings to change; nested objects are merged
 Every change is validated first; if anything is invalid, nothing is changed. New matching

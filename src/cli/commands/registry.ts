@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { configCommand } from './config.js';
 import { pauseCommand, resumeCommand, stopCommand } from './lifecycle.js';
 import { replayCommand } from './replay.js';
+import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   tenantsCommand,
   startCommand,
   statusCommand,
+  reportCommand,
   pauseCommand,
   resumeCommand,
   syncNowCommand,

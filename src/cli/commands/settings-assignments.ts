@@ -1,5 +1,5 @@
 /**
- * `--set path=value` and `--unset path` for `timr-sync config`. Paths are the dotted names the
+ * `--set path=value`, `--set path+=value` (append to a list) and `--unset path` for `timr-sync config`. Paths are the dotted names the
  * status view prints (`sync.matching.overrides.<timrUserId>`), values are JSON when they parse
  * as JSON and plain strings otherwise.
  */
@@ -12,6 +12,8 @@ export interface Assignment {
   /** The text after "=", kept so a number-looking id can still be used as a string. */
   raw: string;
   value: unknown;
+  /** `path+=value`: added to the list at `path` (once), instead of replacing it. */
+  append?: true;
 }
 
 // Keys that would reach Object.prototype through a plain-object walk.
@@ -31,7 +33,9 @@ export function parseAssignment(text: string): Assignment {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set "${text}" needs the form path=value, e.g. --set intervalSeconds=300`);
   const raw = text.slice(eq + 1);
-  return { path: parseSettingPath(text.slice(0, eq)), raw, value: parseValue(raw) };
+  const append = text[eq - 1] === '+';
+  const path = parseSettingPath(text.slice(0, append ? eq - 1 : eq));
+  return { path, raw, value: parseValue(raw), ...(append && { append: true as const }) };
 }
 
 function parseValue(raw: string): unknown {
@@ -71,6 +75,18 @@ function setAt(target: PlainObject, path: readonly string[], value: unknown, ful
     throw new UsageError(`cannot set ${fullPath}: ${head} holds ${JSON.stringify(child)}, not a group of settings`);
   }
   return { ...target, [head]: setAt(child, rest, value, fullPath) };
+}
+
+/** A copy of `target` with `value` (or each item of a list value) added once to the list at `path`. */
+export function appendPath(target: PlainObject, path: readonly string[], value: unknown): PlainObject {
+  let current: unknown = target;
+  for (const segment of path) current = isPlainObject(current) ? current[segment] : undefined;
+  if (current !== undefined && !Array.isArray(current)) {
+    throw new UsageError(`cannot append to ${path.join('.')}: it holds ${JSON.stringify(current)}, not a list (use ${path.join('.')}=<value>)`);
+  }
+  const list = [...((current as unknown[] | undefined) ?? [])];
+  for (const item of Array.isArray(value) ? value : [value]) if (!list.some((x) => JSON.stringify(x) === JSON.stringify(item))) list.push(item);
+  return setPath(target, path, list);
 }
 
 /** A copy of `target` without the key at `path` (so a default or nothing applies again). */

@@ -7,12 +7,14 @@ import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: "show a tenant's status, settings, recent runs and quarantined entries",
+  summary: "show a tenant's status, settings, recent runs, entries by fate and quarantined entries",
   usage: `Usage: timr-sync status <tenantId> [--json]
 
 Shows the tenant's live state (asked from the workflow, so a worker must be running):
-status and why, next sync, run in flight, settings, recent runs with their counts, and the
-quarantined entries with their reasons.
+status and why, next sync, run in flight, settings, recent runs with their counts, every entry
+of the look-back window counted by fate with the reasons (the entries: timr-sync report), the
+working-time types that need a decision with the commands, and the quarantined entries with
+their reasons.
   --json   print the raw status view`,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });

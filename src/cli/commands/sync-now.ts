@@ -38,6 +38,7 @@ Interrupting the wait (Ctrl+C) does not cancel the cycle.
     } else {
       printLines(ctx.io.stdout, renderRunSummary(summary));
       if (summary.outcome !== 'succeeded') printLines(ctx.io.stdout, `details: timr-sync status ${tenantId}`);
+      if (summary.runNumber > 0) printLines(ctx.io.stdout, `every entry and its fate: timr-sync report ${tenantId} --run ${summary.runNumber}`);
     }
     if (!values.json) printLines(ctx.io.stderr, `done after ${formatSeconds(ticker.stop())}`);
     return summary && (summary.outcome === 'failed' || summary.outcome === 'auth-failed') ? 1 : 0;

@@ -6,6 +6,7 @@ import { tenantWorkflowId } from '../../workflows/ids.js';
 import type { QuarantinedEntry } from '../../activities/contracts.js';
 import type { TenantStatusView } from '../../workflows/types.js';
 import { formatElapsed, formatRelative } from './durations.js';
+import { renderWindowSection } from './fates.js';
 import { runDetail, runLabel } from './run-summary.js';
 import { displaySetting, flattenSettings } from './settings.js';
 import { renderTable } from './table.js';
@@ -80,6 +81,9 @@ export function renderStatusView(view: TenantStatusView, now: Date): string[] {
     const rows = view.recentRuns.map((run) => [runLabel(run), run.outcome, run.startedAt, formatElapsed(run.startedAt, run.finishedAt), runDetail(run)]);
     lines.push(...renderTable(['RUN', 'OUTCOME', 'STARTED', 'TOOK', 'ENTRIES'], rows, '  '));
   }
+
+  // Every entry of the window has a fate; a view from an older worker may not carry them yet.
+  lines.push(...renderWindowSection(view.tenantId, view.window));
 
   lines.push('', `Quarantined entries (${view.quarantined.length})`);
   if (view.quarantined.length === 0) {

@@ -29,6 +29,7 @@ export const DEMO_SCENARIOS = [
   'notes-null',
   'unmatched-employee',
   'email-variants',
+  'zero-minutes',
 ] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 export type ScenarioCounts = Record<DemoScenario, number>;
@@ -115,6 +116,7 @@ function countEntry(entry: WorkingTime, lens: TenantLens, counts: ScenarioCounts
   if (category === 'vacation') counts.vacation++;
   if (category === 'paid_time_off') counts.sickness++;
   if (category === 'attendance_time' && lens.isWeekend(startMs)) counts['weekend-work']++;
+  if (category === 'attendance_time' && endMs === startMs) counts['zero-minutes']++;
 
   if (entry.status === 'running' && entry.end === null) counts.running++;
   if (entry.status === 'paused' && breaks.some((b) => b.type === 'ongoing')) counts.paused++;

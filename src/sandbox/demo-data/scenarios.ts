@@ -271,4 +271,15 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
       }),
     ],
   },
+  {
+    id: 'zero-minutes',
+    span: 1,
+    candidateDays: (calendar, rng) => weekdaysFirst(calendar, rng),
+    // Clocked in and straight out again on the terminal: an attendance of zero minutes, which
+    // books nothing but must still show up (as "empty") rather than vanish.
+    build: (ctx, rng, employee, day) => {
+      const at = hm(6, 50) + rng.int(0, 20);
+      return [recordTime(ctx, rng, employee, { type: ctx.types.work, day, from: at, to: at, notes: null })];
+    },
+  },
 ];
