@@ -2,17 +2,18 @@
  * Reconcile-then-write. Personio has no idempotency key, so whenever we cannot be sure what
  * exists (a retry, a re-transfer, or Personio reporting an overlap) we list the person's
  * periods in the entry's window and adopt exact matches of everything we write (person, type,
- * start, end, comment, project) instead of creating twins — never a period another timr entry
- * owns (`notOurs`), whatever its content.
+ * start, end, comment, project, absence type) instead of creating twins — never a period
+ * another timr entry owns (`notOurs`), whatever its content. Absences (Zeitausgleich as time
+ * off) go the same way (personio-periods.ts).
  */
 import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
-import type { AttendancePeriod } from '../clients/personio/schemas.js';
-import { ValidationRejectedError } from '../clients/errors.js';
+import { ConflictError, ValidationRejectedError } from '../clients/errors.js';
 import { ZERO_LENGTH_REFUSED_HINT } from '../domain/zeitausgleich.js';
 import type { TenantSecrets } from '../secrets/index.js';
 import { PostItem, type PostBatchInput, type PostBatchResult, type PlannedPeriod } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
+import { createPeriod, deletePeriod, listWindow, sameContent, type ExistingPeriod } from './personio-periods.js';
 import { RETRY_PROFILES, retryDelayMs, sleep } from '../clients/retry.js';
 
 const OVERLAP = /overlap/i;
@@ -34,25 +35,6 @@ function explainRefusal(err: unknown, period: PlannedPeriod): unknown {
   });
 }
 
-/** Everything we write matches: a period with an old comment is not ours to adopt. */
-export function sameContent(existing: AttendancePeriod, personId: string, p: PlannedPeriod): boolean {
-  return (
-    existing.person.id === personId &&
-    existing.type === p.type &&
-    existing.start.date_time === p.start &&
-    (existing.end?.date_time ?? null) === p.end &&
-    (existing.comment ?? '') === (p.comment ?? '') &&
-    !existing.project
-  );
-}
-
-export async function listWindow(personio: PersonioClient, personId: string, periods: readonly PlannedPeriod[]): Promise<AttendancePeriod[]> {
-  const starts = periods.map((p) => p.start).sort();
-  const found: AttendancePeriod[] = [];
-  for await (const p of personio.listAttendancePeriods({ personIds: [personId], startGte: starts[0]!, startLte: starts[starts.length - 1]! })) found.push(p);
-  return found;
-}
-
 /**
  * Posts one entry's periods; returns their ids in plan order. `ids` is filled as periods come
  * to exist, so a caller whose post is refused at period k still knows periods 1…k−1.
@@ -63,7 +45,7 @@ export async function postEntryPeriods(
   ids: string[] = [],
 ): Promise<{ periodIds: string[]; created: number; adopted: number }> {
   if (item.periods.length === 0) return { periodIds: [], created: 0, adopted: 0 };
-  let existing: AttendancePeriod[] | undefined = item.reconcile ? await listWindow(personio, item.personId, item.periods) : undefined;
+  let existing: ExistingPeriod[] | undefined = item.reconcile ? await listWindow(personio, item.personId, item.periods) : undefined;
   const taken = new Set<string>(item.notOurs ?? []);
   let created = 0;
   let adopted = 0;
@@ -79,15 +61,13 @@ export async function postEntryPeriods(
     if (id) adopted++;
     for (let attempt = 1; !id; attempt++) {
       try {
-        id = await personio.createAttendancePeriod(
-          { person: { id: item.personId }, type: period.type, start: { date_time: period.start }, end: { date_time: period.end }, ...(period.comment !== undefined && { comment: period.comment }) },
-          { skipApproval: true },
-        );
+        id = await createPeriod(personio, item.personId, period);
         created++;
       } catch (err) {
         // The create may have happened although the answer says otherwise (lost, garbled, or an
         // "overlap" with our own earlier write): look before trying again, adopt if exact.
-        const overlap = err instanceof ValidationRejectedError && OVERLAP.test(err.message);
+        // Attendances collide with 422 "overlapping"; absences with 409 "Absence period conflict".
+        const overlap = (err instanceof ValidationRejectedError && OVERLAP.test(err.message)) || (err instanceof ConflictError && period.type === 'ABSENCE');
         const delay = overlap ? 0 : retryDelayMs(RETRY_PROFILES.call, err, attempt);
         if (delay === undefined || (overlap && attempt > 1)) throw explainRefusal(err, period);
         await sleep(delay);
@@ -114,7 +94,7 @@ export async function postBatch(personio: PersonioClient, input: PostBatchInput,
     let removed = 0;
     const ids: string[] = [];
     try {
-      for (const id of item.removeFirst) if ((await personio.deleteAttendancePeriod(id)) === 'deleted') removed++;
+      for (const id of item.removeFirst) if ((await deletePeriod(personio, id)) === 'deleted') removed++;
       // A later attempt of this batch may follow an earlier one's lost writes: it reconciles first.
       const posted = await postEntryPeriods(personio, { ...item, reconcile: item.reconcile || attempt > 1 }, ids);
       results.push({ ok: true, entryId: item.entryId, ...posted, removed });

@@ -1,13 +1,14 @@
 import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { RemoveInput, RemoveResult } from './contracts.js';
+import { deletePeriod } from './personio-periods.js';
 
-/** Deletes periods; one already gone counts as done, so repeating this is harmless. */
+/** Deletes periods (attendances or absences, by id); one already gone counts as done, so repeating this is harmless. */
 export async function removeEntryPeriods(personio: PersonioClient, input: RemoveInput): Promise<RemoveResult> {
   let deleted = 0;
   let alreadyGone = 0;
   for (const id of input.periodIds) {
-    if ((await personio.deleteAttendancePeriod(id)) === 'deleted') deleted++;
+    if ((await deletePeriod(personio, id)) === 'deleted') deleted++;
     else alreadyGone++;
     heartbeat({ done: deleted + alreadyGone });
   }

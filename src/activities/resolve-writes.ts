@@ -12,7 +12,7 @@ import type { PersonioClient } from '../clients/personio/client.js';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime } from '../clients/timr/schemas.js';
 import type { ResolveWritesInput, ResolveWritesResult, UnresolvedWrite, WriteResolution } from './contracts.js';
-import { listWindow, sameContent } from './post-periods.js';
+import { deletePeriod, listWindow, sameContent } from './personio-periods.js';
 import { readSyncMetadata } from './sync-metadata.js';
 
 const DAY_MS = 86_400_000;
@@ -57,7 +57,7 @@ async function resolveOne(timr: TimrClient, personio: PersonioClient, write: Unr
 
   let removed = 0;
   for (const id of leftovers) {
-    if ((await personio.deleteAttendancePeriod(id)) === 'deleted') removed++;
+    if ((await deletePeriod(personio, id)) === 'deleted') removed++;
     heartbeat({ entryId: write.entryId, removed });
   }
   const lockHappened = entry !== undefined && entry.status !== 'changeable' && write.periodIds.length > 0 && write.periodIds.every((id) => owned.has(id));

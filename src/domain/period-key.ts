@@ -6,7 +6,7 @@
 import type { AttendancePeriod, PeriodType } from '../clients/personio/schemas.js';
 import type { LocalDateTime } from './time-zone.js';
 
-export function periodKey(personId: string, period: { type: PeriodType; start: LocalDateTime; end: LocalDateTime | null }): string {
+export function periodKey(personId: string, period: { type: PeriodType | 'ABSENCE'; start: LocalDateTime; end: LocalDateTime | null }): string {
   return JSON.stringify([personId, period.type, period.start, period.end]);
 }
 

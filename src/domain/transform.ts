@@ -37,13 +37,6 @@ export function transformEntry(entry: WorkingTime, ctx: TransformContext): Trans
     case 'invalid':
       return { kind: 'invalid', reason: `${about()} ${classified.reason}` };
     case 'zeitausgleich': {
-      if (config.zeitausgleich.representation === 'absence') {
-        // Not silently booked otherwise: the absence representation is not built yet.
-        return {
-          kind: 'invalid',
-          reason: `${about()} cannot be transferred: sync.zeitausgleich.representation "absence" is not supported yet; set it to zero-hours (timr-sync config <tenant> --set sync.zeitausgleich.representation=zero-hours)`,
-        };
-      }
       const end = classified.end ?? classified.start;
       return { kind: 'periods', periods: zeitausgleichPeriods(toLocalDateTime(classified.start, zone), toLocalDateTime(end, zone), config.zeitausgleich), warnings: [] };
     }

@@ -5,7 +5,7 @@
 import type { WorkingTimeTypePartial } from '../clients/timr/schemas.js';
 import type { ZeitausgleichConfig } from './tenant-config.js';
 import type { PlannedPeriod } from './planned-period.js';
-import type { LocalDateTime } from './time-zone.js';
+import { nextDate, type LocalDateTime } from './time-zone.js';
 
 export const ZEITAUSGLEICH_COMMENT = 'Zeitausgleich';
 
@@ -36,7 +36,16 @@ export function isZeitausgleichType(type: WorkingTimeTypePartial, config: Zeitau
  * `zero-hours`: "0 hours booked" on the entry's day, one zero-length WORK period at the local
  * start. Personio's v1 API refused start == end; if v2 refuses it too, the write is refused and
  * the quarantine reason names `sync.zeitausgleich.representation` (see post-periods.ts).
+ *
+ * `absence`: one absence period of the configured Personio type over the entry's local time;
+ * an entry without a length (or a day-based one recorded as 00:00–00:00) covers its whole local
+ * day. Personio then books the deficit hours of that type. No WORK is booked either way.
  */
-export function zeitausgleichPeriods(localStart: LocalDateTime, _localEnd: LocalDateTime, _config: ZeitausgleichConfig): PlannedPeriod[] {
+export function zeitausgleichPeriods(localStart: LocalDateTime, localEnd: LocalDateTime, config: ZeitausgleichConfig): PlannedPeriod[] {
+  if (config.representation === 'absence' && config.absenceTypeId !== undefined) {
+    const end = localEnd > localStart ? localEnd : `${nextDate(localStart.slice(0, 10))}T00:00:00`;
+    const start = localEnd > localStart ? localStart : `${localStart.slice(0, 10)}T00:00:00`;
+    return [{ type: 'ABSENCE', start, end, comment: ZEITAUSGLEICH_COMMENT, absenceTypeId: config.absenceTypeId }];
+  }
   return [{ type: 'WORK', start: localStart, end: localStart, comment: ZEITAUSGLEICH_COMMENT }];
 }

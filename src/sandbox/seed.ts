@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { User, WorkingTime, WorkingTimeType } from '../clients/timr/schemas.js';
-import { AttendancePeriod, Person } from '../clients/personio/schemas.js';
+import { AbsencePeriod, AbsenceType, AttendancePeriod, Person } from '../clients/personio/schemas.js';
 
 export const Credentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
 export type Credentials = z.infer<typeof Credentials>;
@@ -19,6 +19,9 @@ export type TimrTenantSeed = z.infer<typeof TimrTenantSeed>;
 export const PersonioTenantSeed = Credentials.extend({
   persons: z.array(Person).default([]),
   attendancePeriods: z.array(AttendancePeriod).default([]),
+  /** Absence types absence periods may name (e.g. one for compensatory time off). */
+  absenceTypes: z.array(AbsenceType).optional(),
+  absencePeriods: z.array(AbsencePeriod).optional(),
 });
 export type PersonioTenantSeed = z.infer<typeof PersonioTenantSeed>;
 

@@ -7,7 +7,7 @@
  * schemas (full types), and the transfer record of an entry.
  */
 import { z } from 'zod';
-import { AttendancePeriod, Person } from '../clients/personio/schemas.js';
+import { AbsencePeriod, AttendancePeriod, Person } from '../clients/personio/schemas.js';
 import { DeletedEntry, WorkingTime, WorkingTimeType } from '../clients/timr/schemas.js';
 
 export { auditClean, auditSync, SAMPLE_LIMIT, type AuditTenant, type HoursMismatch, type SyncAudit } from './audit/audit.js';
@@ -21,6 +21,6 @@ export const TimrSandboxState = z.record(
 export type TimrSandboxState = z.infer<typeof TimrSandboxState>;
 
 export const PersonioSandboxState = z.object({
-  tenants: z.record(z.string(), z.object({ persons: z.array(Person), attendancePeriods: z.array(AttendancePeriod) }).passthrough()),
+  tenants: z.record(z.string(), z.object({ persons: z.array(Person), attendancePeriods: z.array(AttendancePeriod), absencePeriods: z.array(AbsencePeriod).default([]) }).passthrough()),
 });
 export type PersonioSandboxState = z.infer<typeof PersonioSandboxState>;

@@ -212,17 +212,18 @@ describe('hours invariant (property)', () => {
     );
   });
 
-  it('Zeitausgleich books 0 WORK minutes, whatever its times, zone and DST rule', () => {
+  it('Zeitausgleich books 0 WORK minutes, whatever its times, zone, DST rule and representation', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...Object.keys(ANCHORS)),
         fc.constantFrom('preserve-duration' as const, 'wall-clock' as const),
         fc.integer({ min: -18 * 60, max: 18 * 60 }),
         fc.integer({ min: 0, max: 24 * 60 }),
-        (zone, dst, shift, length) => {
+        fc.constantFrom({ representation: 'zero-hours' as const }, { representation: 'absence' as const, absenceTypeId: 'at-za' }),
+        (zone, dst, shift, length, zeitausgleich) => {
           const start = (ANCHORS[zone] as number[])[0]! + shift * MIN;
           const za = entry({ start: rfc3339(start, 60), end: rfc3339(start + length * MIN, 60), working_time_type: ZA_TYPE });
-          const result = transformEntry(za, context({ timezone: zone, dst }));
+          const result = transformEntry(za, context({ timezone: zone, dst, zeitausgleich }));
           expect(result.kind).toBe('periods');
           if (result.kind !== 'periods') return;
           expect(wallMinutes(result.periods.filter((p) => p.type === 'WORK'))).toBe(0);

@@ -473,9 +473,18 @@ describe('transformEntry: Zeitausgleich', () => {
     expect(transformEntry(renamed, context({ zeitausgleich: { typeIds: [ZA_TYPE.id] } }))).toMatchObject({ kind: 'periods', periods: zeroWork });
   });
 
-  it('is never booked another way than the configured representation says (absence is refused until supported)', () => {
-    const result = transformEntry(za(), context({ zeitausgleich: { representation: 'absence', absenceTypeId: 'at-1' } }));
-    expect(result.kind === 'invalid' && result.reason).toMatch(/sync\.zeitausgleich\.representation "absence" is not supported yet/);
+  it('representation absence: one absence period of the configured type over its time, no WORK', () => {
+    const ctx = context({ zeitausgleich: { representation: 'absence', absenceTypeId: 'at-1' } });
+    expect(transformEntry(za(), ctx)).toEqual({
+      kind: 'periods',
+      periods: [{ type: 'ABSENCE', start: '2026-11-20T08:00:00', end: '2026-11-20T16:00:00', comment: 'Zeitausgleich', absenceTypeId: 'at-1' }],
+      warnings: [],
+    });
+    // A day-based one (00:00–00:00) and one without an end cover the local day.
+    const day = entry({ start: '2026-11-20T00:00:00+01:00', end: '2026-11-21T00:00:00+01:00', working_time_type: ZA_TYPE });
+    expect(lines(transformEntry(day, ctx))).toEqual(['ABSENCE 2026-11-20T00:00:00–2026-11-21T00:00:00']);
+    const open = entry({ start: '2026-11-20T09:00:00+01:00', end: null, working_time_type: ZA_TYPE });
+    expect(lines(transformEntry(open, ctx))).toEqual(['ABSENCE 2026-11-20T00:00:00–2026-11-21T00:00:00']);
   });
 
   it('is recognised by configured external id', () => {

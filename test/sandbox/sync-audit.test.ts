@@ -87,11 +87,20 @@ function tenant(overrides: Partial<AuditTenant> = {}): AuditTenant {
   return { tenantId: T, timezone: 'Europe/Vienna', zeitausgleich: { typeIds: [], externalIds: [], names: ['Zeitausgleich'] }, quarantinedEntryIds: [], ...overrides };
 }
 
-function run(state: State, overrides: Partial<AuditTenant> = {}): SyncAudit {
+function run(state: State, overrides: Partial<AuditTenant> = {}, absencePeriods: unknown[] = []): SyncAudit {
   const timr = { [T]: { clientId: 'c', users: [], workingTimeTypes: TYPES, workingTimes: state.entries, deleted: state.deleted } };
-  const personio = { tenants: { [T]: { clientId: 'c', persons: [{ id: 'p1' }, { id: 'p2' }], attendancePeriods: state.periods } } };
+  const personio = { tenants: { [T]: { clientId: 'c', persons: [{ id: 'p1' }, { id: 'p2' }], attendancePeriods: state.periods, absencePeriods } } };
   return auditSync(timr, personio, [tenant(overrides)]);
 }
+
+const absencePeriod = (id: string, start: string, end: string) => ({
+  id,
+  person: { id: 'p1' },
+  absence_type: { id: 'at-za' },
+  starts_from: { date_time: start },
+  ends_at: { date_time: end },
+  comment: 'Zeitausgleich',
+});
 
 const ZERO = { lost: 0, duplicated: 0, orphaned: 0, stale: 0, doubleClaimed: 0, hoursMismatch: 0 };
 const without = (state: State, id: string) => ({ ...state, periods: state.periods.filter((p) => p.id !== id) });
@@ -103,6 +112,17 @@ describe('sync audit', () => {
     expect(audit).toMatchObject({ tenants: 1, entriesEligible: 3, entriesTransferred: 3, quarantined: 0, waiting: 0, periodsInPersonio: 6, zeitausgleichDays: 1, ...ZERO });
     expect(audit.samples).toEqual({ lost: [], duplicated: [], orphaned: [], stale: [], doubleClaimed: [], waiting: [], hoursMismatch: [] });
     expect(auditClean(audit)).toBe(true);
+  });
+
+  it('Zeitausgleich booked as a Personio absence (our record: "absence:<id>") is transferred; an unclaimed absence is orphaned', () => {
+    const state = replaceEntry(without(cleanState(), 'z1'), 'e-za', entry('e-za', { start: '2026-11-17T13:00:00+01:00', end: '2026-11-17T17:00:00+01:00', type: ZA, record: { periodIds: ['absence:x1'] } }));
+    const audit = run(state, {}, [absencePeriod('x1', '2026-11-17T13:00:00', '2026-11-17T17:00:00')]);
+    expect(audit).toMatchObject({ entriesEligible: 3, entriesTransferred: 3, waiting: 0, periodsInPersonio: 6, zeitausgleichDays: 1, ...ZERO });
+    const stray = run(state, {}, [absencePeriod('x1', '2026-11-17T13:00:00', '2026-11-17T17:00:00'), absencePeriod('x2', '2026-11-24T08:00:00', '2026-11-24T12:00:00')]);
+    expect(stray).toMatchObject({ orphaned: 1 });
+    expect(stray.samples.orphaned).toEqual(['absence:x2']);
+    const missing = run(state);
+    expect(missing).toMatchObject({ lost: 1, waiting: 1 });
   });
 
   it('eligible: only finished entries in a due status that book something', () => {

@@ -7,8 +7,10 @@ import { ResponseShapeError } from '../errors.js';
 import { VendorHttp, type CallSpec } from '../http.js';
 import { getSharedPersonioLimiter, type RateLimiter } from '../rate-limiter.js';
 import type { ClientCredentials, TokenCache } from '../token-cache.js';
-import { AttendancePeriodFilters, PersonFilters, attendancePeriodParams, personParams } from './query.js';
+import { AbsencePeriodFilters, AttendancePeriodFilters, PersonFilters, absencePeriodParams, attendancePeriodParams, personParams } from './query.js';
 import {
+  AbsencePeriodCreate,
+  AbsencePeriodsList,
   AttendancePeriod,
   AttendancePeriodCreate,
   AttendancePeriodPatch,
@@ -16,6 +18,7 @@ import {
   CreatedResponse,
   PersonsList,
   TokenResponse,
+  type AbsencePeriod,
   type Person,
 } from './schemas.js';
 
@@ -126,6 +129,35 @@ export class PersonioClient {
       method: 'DELETE',
       template: '/v2/attendance-periods/{id}',
       path: `/v2/attendance-periods/${encodeURIComponent(id)}`,
+      resourceId: id,
+      expect: [200, 204, 404],
+    });
+    return res.status === 404 ? 'already-gone' : 'deleted';
+  }
+
+  /** Creates one absence period and returns its id. Not idempotent, like attendance creates: reconcile before retrying. */
+  async createAbsencePeriod(body: AbsencePeriodCreate, opts: { skipApproval: boolean } = { skipApproval: true }): Promise<string> {
+    const spec = { method: 'POST', template: '/v2/absence-periods' } as const;
+    const json = this.http.validateBody(spec, AbsencePeriodCreate, body);
+    const created = await this.http.requestJson(
+      { ...spec, json, searchParams: new URLSearchParams({ skip_approval: String(opts.skipApproval) }), expect: [200, 201] },
+      CreatedResponse,
+    );
+    return created.id;
+  }
+
+  listAbsencePeriods(filters: AbsencePeriodFilters = {}): AsyncGenerator<AbsencePeriod> {
+    const spec = { method: 'GET', template: '/v2/absence-periods' } as const;
+    const valid = this.http.validateBody(spec, AbsencePeriodFilters, filters);
+    return this.paginate(spec, absencePeriodParams(valid), AbsencePeriodsList);
+  }
+
+  /** 404 means it is gone already: the goal is reached. */
+  async deleteAbsencePeriod(id: string): Promise<DeleteOutcome> {
+    const res = await this.http.request({
+      method: 'DELETE',
+      template: '/v2/absence-periods/{id}',
+      path: `/v2/absence-periods/${encodeURIComponent(id)}`,
       resourceId: id,
       expect: [200, 204, 404],
     });

@@ -24,6 +24,19 @@ export const AttendancePeriodFilters = z
   .partial();
 export type AttendancePeriodFilters = z.infer<typeof AttendancePeriodFilters>;
 
+export const AbsencePeriodFilters = z
+  .object({
+    personIds: Ids,
+    ids: Ids,
+    absenceTypeIds: Ids,
+    startsFromGte: LocalDateTime,
+    startsFromLte: LocalDateTime,
+    /** Page size, 1–100; we default to the maximum. */
+    limit: z.number().int().min(1).max(100),
+  })
+  .partial();
+export type AbsencePeriodFilters = z.infer<typeof AbsencePeriodFilters>;
+
 export const PersonFilters = z
   .object({
     email: z.string().min(1),
@@ -66,5 +79,16 @@ export function personParams(f: PersonFilters): URLSearchParams {
     ['last_name', f.lastName],
     ['status', f.status],
     ['limit', String(f.limit ?? 50)],
+  ]);
+}
+
+export function absencePeriodParams(f: AbsencePeriodFilters): URLSearchParams {
+  return params([
+    ['person.id', f.personIds?.join(',')],
+    ['id', f.ids?.join(',')],
+    ['absence_type.id', f.absenceTypeIds?.join(',')],
+    ['starts_from.date_time.gte', f.startsFromGte],
+    ['starts_from.date_time.lte', f.startsFromLte],
+    ['limit', String(f.limit ?? 100)],
   ]);
 }

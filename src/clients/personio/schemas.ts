@@ -37,12 +37,43 @@ export const AttendancePeriod = z.object({
 });
 export type AttendancePeriod = z.infer<typeof AttendancePeriod>;
 
+/**
+ * Absence periods (`/v2/absence-periods`): time off of an absence type, in local date-times
+ * without offset like attendances. The body's field names follow Personio's v2 reference
+ * (person, absence_type, starts_from, ends_at, comment).
+ */
+export const AbsencePeriodCreate = z.object({
+  person: z.object({ id: z.string().min(1) }),
+  absence_type: z.object({ id: z.string().min(1) }),
+  starts_from: z.object({ date_time: LocalDateTime }),
+  ends_at: z.object({ date_time: LocalDateTime }).nullable(),
+  comment: z.string().optional(),
+});
+export type AbsencePeriodCreate = z.infer<typeof AbsencePeriodCreate>;
+
+export const AbsencePeriod = z.object({
+  id: z.string().min(1),
+  person: z.object({ id: z.string() }),
+  absence_type: z.object({ id: z.string() }),
+  starts_from: z.object({ date_time: LocalDateTime }),
+  ends_at: z.object({ date_time: LocalDateTime }).nullable(),
+  comment: z.string().nullable().optional(),
+  created_at: z.string().optional(),
+  updated_at: z.string().optional(),
+});
+export type AbsencePeriod = z.infer<typeof AbsencePeriod>;
+
+/** An absence (time-off) type of the account, e.g. "Überstundenausgleich". */
+export const AbsenceType = z.object({ id: z.string().min(1), name: z.string() });
+export type AbsenceType = z.infer<typeof AbsenceType>;
+
 export const Link = z.object({ href: z.string() });
 export const Meta = z.object({ links: z.object({ self: Link.optional(), next: Link.optional() }).partial().optional() }).passthrough();
 
 export const listResponse = <T extends z.ZodTypeAny>(item: T) => z.object({ _data: z.array(item), _meta: Meta.optional() });
 
 export const AttendancePeriodsList = listResponse(AttendancePeriod);
+export const AbsencePeriodsList = listResponse(AbsencePeriod);
 
 export const CreatedResponse = z.object({ id: z.string().min(1), _meta: Meta.optional() });
 

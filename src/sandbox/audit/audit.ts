@@ -11,7 +11,7 @@
  * the entry no longer books anything, or the entry was deleted). *duplicated* is a separate
  * view (identical twins of one person) and may overlap with *orphaned*.
  */
-import { RawPersonioState, RawTimrState, transferRecordOf, type RawEntry, type RawPeriod, type RawType } from './raw-state.js';
+import { RawPersonioState, RawTimrState, absenceAsPeriod, transferRecordOf, type RawEntry, type RawPeriod, type RawType } from './raw-state.js';
 import { localDate, localDateTimeMs, offsetMinutes, wallMs } from './zone.js';
 
 export interface AuditTenant {
@@ -115,7 +115,8 @@ export function auditSync(timrRaw: unknown, personioRaw: unknown, tenants: Audit
     const t = timr[tenant.tenantId];
     const p = personio.tenants[tenant.tenantId];
     if (!t || !p) throw new Error(`audit: sandbox has no tenant ${tenant.tenantId} (timr: ${Boolean(t)}, Personio: ${Boolean(p)})`);
-    auditTenant(tenant, t.workingTimes, t.workingTimeTypes, t.deleted, p.attendancePeriods, audit);
+    // Absences (Zeitausgleich as time off) are judged with the attendances, under our record's ids.
+    auditTenant(tenant, t.workingTimes, t.workingTimeTypes, t.deleted, [...p.attendancePeriods, ...p.absencePeriods.map(absenceAsPeriod)], audit);
   }
   return audit;
 }
@@ -233,7 +234,8 @@ function auditTenant(
 
   const zaDays = new Set<string>();
   for (const q of periodList) {
-    if (judgedPeriod(q) && q.type === 'WORK' && q.comment === ZEITAUSGLEICH_COMMENT && q.end?.date_time === q.start.date_time) {
+    const zeroHours = q.type === 'WORK' && q.end?.date_time === q.start.date_time;
+    if (judgedPeriod(q) && q.comment === ZEITAUSGLEICH_COMMENT && (zeroHours || q.type === 'ABSENCE')) {
       zaDays.add(`${q.person.id}|${periodDate(q)}`);
     }
   }

@@ -54,8 +54,25 @@ export const RawPeriod = z.looseObject({
 });
 export type RawPeriod = z.infer<typeof RawPeriod>;
 
+export const RawAbsence = z.looseObject({
+  id: z.string(),
+  person: z.looseObject({ id: z.string() }),
+  absence_type: z.looseObject({ id: z.string() }),
+  starts_from: z.looseObject({ date_time: z.string() }),
+  ends_at: z.looseObject({ date_time: z.string() }).nullable().optional(),
+  comment: z.string().nullable().optional(),
+});
+export type RawAbsence = z.infer<typeof RawAbsence>;
+
 export const RawPersonioState = z.object({
-  tenants: z.record(z.string(), z.looseObject({ persons: z.array(z.looseObject({ id: z.string() })).default([]), attendancePeriods: z.array(RawPeriod) })),
+  tenants: z.record(
+    z.string(),
+    z.looseObject({
+      persons: z.array(z.looseObject({ id: z.string() })).default([]),
+      attendancePeriods: z.array(RawPeriod),
+      absencePeriods: z.array(RawAbsence).default([]),
+    }),
+  ),
 });
 export type RawPersonioState = z.infer<typeof RawPersonioState>;
 
@@ -63,4 +80,19 @@ export type RawPersonioState = z.infer<typeof RawPersonioState>;
 export function transferRecordOf(holder: { metadata?: Record<string, unknown> | null }): TransferRecord | undefined {
   const parsed = TransferRecord.safeParse(holder.metadata?.[TRANSFER_RECORD_KEY]);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** How the product's transfer record names an absence period (Zeitausgleich booked as time off). */
+export const ABSENCE_RECORD_PREFIX = 'absence:';
+
+/** An absence period judged like an attendance period of type ABSENCE, under the id our record gives it. */
+export function absenceAsPeriod(a: RawAbsence): RawPeriod {
+  return {
+    id: `${ABSENCE_RECORD_PREFIX}${a.id}`,
+    person: a.person,
+    type: 'ABSENCE',
+    start: a.starts_from,
+    end: a.ends_at ?? null,
+    comment: a.comment ?? null,
+  };
 }

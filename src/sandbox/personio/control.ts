@@ -11,13 +11,14 @@ import type { RequestLog } from '../request-log.js';
 import type { Seed } from '../seed.js';
 import type { FixedWindowLimiter } from './rate-limit.js';
 import { PersonioSettingsPatch, applySettingsPatch, type PersonioSettings } from './settings.js';
-import type { PersonioStore, StoredPeriod } from './store.js';
+import type { PersonioStore, StoredAbsence, StoredPeriod } from './store.js';
 
 export interface PersonioTenantState {
   /** null when the tenant's credentials were removed. */
   clientId: string | null;
   persons: Person[];
   attendancePeriods: StoredPeriod[];
+  absencePeriods: StoredAbsence[];
 }
 
 export interface PersonioState {
@@ -49,6 +50,7 @@ export function personioState(deps: Pick<PersonioControlDeps, 'store' | 'credent
       clientId: deps.credentials.clientIdOf(id) ?? null,
       persons: deps.store.persons(id),
       attendancePeriods: deps.store.periods(id),
+      absencePeriods: deps.store.absences(id),
     };
   }
   return { tenants };

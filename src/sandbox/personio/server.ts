@@ -1,5 +1,5 @@
 /**
- * The Personio API v2 sandbox: auth, persons, attendance periods, rate limits, faults and the
+ * The Personio API v2 sandbox: auth, persons, attendance and absence periods, rate limits, faults and the
  * control API on one fastify app. The app is returned unstarted; callers listen on loopback.
  */
 import formbody from '@fastify/formbody';
@@ -9,6 +9,7 @@ import { CredentialStore } from '../credentials.js';
 import { FaultRegistry, installFaultHooks } from '../faults.js';
 import { RequestLog } from '../request-log.js';
 import type { Seed } from '../seed.js';
+import { registerAbsencePeriodRoutes } from './absence-periods-routes.js';
 import { registerAttendancePeriodRoutes } from './attendance-periods-routes.js';
 import { authOf, bearerAuthHook, registerAuthRoutes, tenantOfTokenRequest } from './auth.js';
 import { personioState, registerPersonioControlRoutes, seedPersonio, type PersonioState } from './control.js';
@@ -88,6 +89,7 @@ export function createPersonioSandbox(opts: PersonioSandboxOptions = {}): Person
   registerAuthRoutes(app, { credentials, limiter, settings });
   registerPersonsRoutes(app, store);
   registerAttendancePeriodRoutes(app, { store, settings });
+  registerAbsencePeriodRoutes(app, store);
   registerPersonioControlRoutes(app, { store, credentials, faults, requests, limiter, settings });
 
   return {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AttendancePeriod, Person } from '../../clients/personio/schemas.js';
+import { AbsencePeriod, AttendancePeriod, Person, type AbsenceType } from '../../clients/personio/schemas.js';
 import type { PersonioTenantSeed } from '../seed.js';
 
 export const PeriodStatus = z.enum(['pending', 'confirmed']);
@@ -24,9 +24,15 @@ export type StoredPeriod = z.infer<typeof StoredPeriod>;
 /** The fields a write decides; id and timestamps are the store's. */
 export type PeriodContent = Omit<StoredPeriod, 'id' | 'created_at' | 'updated_at'>;
 
+export const StoredAbsence = AbsencePeriod.extend({ comment: z.string().nullable(), created_at: z.string(), updated_at: z.string() });
+export type StoredAbsence = z.infer<typeof StoredAbsence>;
+export type AbsenceContent = Omit<StoredAbsence, 'id' | 'created_at' | 'updated_at'>;
+
 interface TenantData {
   persons: Map<string, Person>;
   periods: Map<string, StoredPeriod>;
+  absenceTypes: Map<string, AbsenceType>;
+  absences: Map<string, StoredAbsence>;
   /** person id → ids of that person's periods, for overlap checks without a full scan. */
   periodsByPerson: Map<string, Set<string>>;
 }
@@ -37,11 +43,15 @@ export class PersonioStore {
   constructor(private readonly now: () => Date = () => new Date()) {}
 
   /** Replaces everything the tenant had with the seed's persons and periods. */
-  loadTenant(tenantId: string, seed: Pick<PersonioTenantSeed, 'persons' | 'attendancePeriods'>): void {
-    const data: TenantData = { persons: new Map(), periods: new Map(), periodsByPerson: new Map() };
+  loadTenant(tenantId: string, seed: Pick<PersonioTenantSeed, 'persons' | 'attendancePeriods'> & Partial<Pick<PersonioTenantSeed, 'absenceTypes' | 'absencePeriods'>>): void {
+    const data = emptyTenant();
     for (const p of seed.persons) data.persons.set(p.id, Person.parse(p));
+    for (const t of seed.absenceTypes ?? []) data.absenceTypes.set(t.id, t);
     this.tenants.set(tenantId, data);
     const stamp = this.now().toISOString();
+    for (const a of seed.absencePeriods ?? []) {
+      data.absences.set(a.id, { ...a, comment: a.comment ?? null, created_at: a.created_at ?? stamp, updated_at: a.updated_at ?? a.created_at ?? stamp });
+    }
     for (const p of seed.attendancePeriods) {
       this.put(data, {
         ...p,
@@ -116,11 +126,34 @@ export class PersonioStore {
     return true;
   }
 
+  absenceTypes(tenantId: string): AbsenceType[] {
+    return [...(this.tenants.get(tenantId)?.absenceTypes.values() ?? [])];
+  }
+
+  absences(tenantId: string): StoredAbsence[] {
+    return [...(this.tenants.get(tenantId)?.absences.values() ?? [])];
+  }
+
+  absence(tenantId: string, id: string): StoredAbsence | undefined {
+    return this.tenants.get(tenantId)?.absences.get(id);
+  }
+
+  insertAbsence(tenantId: string, content: AbsenceContent): StoredAbsence {
+    const stamp = this.now().toISOString();
+    const absence: StoredAbsence = { id: randomUUID(), ...content, created_at: stamp, updated_at: stamp };
+    this.tenant(tenantId).absences.set(absence.id, absence);
+    return absence;
+  }
+
+  deleteAbsence(tenantId: string, id: string): boolean {
+    return this.tenants.get(tenantId)?.absences.delete(id) ?? false;
+  }
+
   /** A tenant known to the credential store but never seeded still gets an (empty) data set. */
   private tenant(tenantId: string): TenantData {
     let data = this.tenants.get(tenantId);
     if (!data) {
-      data = { persons: new Map(), periods: new Map(), periodsByPerson: new Map() };
+      data = emptyTenant();
       this.tenants.set(tenantId, data);
     }
     return data;
@@ -136,4 +169,8 @@ export class PersonioStore {
   private unindex(data: TenantData, period: StoredPeriod): void {
     data.periodsByPerson.get(period.person.id)?.delete(period.id);
   }
+}
+
+function emptyTenant(): TenantData {
+  return { persons: new Map(), periods: new Map(), absenceTypes: new Map(), absences: new Map(), periodsByPerson: new Map() };
 }
