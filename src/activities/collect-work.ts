@@ -6,7 +6,6 @@
  * since), and an entry approved, closed or locked by someone else before we saw it carries no
  * transfer record of ours in its metadata — it needs a transfer too, or its hours are lost.
  */
-import { heartbeat } from '@temporalio/activity';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeStatus } from '../clients/timr/schemas.js';
 import { booksNothing, classifyEntry, typeCategories, type ClassificationContext, type SkipCode } from '../domain/entry-classification.js';
@@ -16,6 +15,7 @@ import { entryLabel } from '../domain/entry-label.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import { undecidedTypes, type TypeDecision } from '../domain/type-decisions.js';
 import type { PlannedDeletion } from './contracts.js';
+import { progress, stopIfCancelled } from './heartbeat.js';
 import { readSyncMetadata } from './sync-metadata.js';
 
 export interface CollectInput {
@@ -141,9 +141,11 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   let listed = 0;
   const zone = config.timezone;
   for await (const entry of timr.listWorkingTimes({ statuses: ALL_STATUSES, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
-    // A big tenant's window spans many pages: show Temporal we are alive while reading them
-    // (the SDK throttles heartbeats, so one per entry costs nothing).
-    heartbeat({ listed: ++listed });
+    // The attempt's pulse heartbeats by time (heartbeat.ts); this is only what it reports.
+    if (++listed % 100 === 0) {
+      progress({ listed });
+      stopIfCancelled();
+    }
     entriesByType.set(entry.working_time_type.id, (entriesByType.get(entry.working_time_type.id) ?? 0) + 1);
     // Not editable by the employee and carrying our record of exactly this content: done.
     // (An admin may still change a locked or approved entry: then the record no longer fits.)
@@ -170,7 +172,12 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
 
   const deletions: PlannedDeletion[] = [];
   let deletionWatermark = input.deletionWatermark;
+  let deletedSeen = 0;
   for await (const deleted of timr.listDeletedWorkingTimes(input.deletionWatermark ?? undefined)) {
+    if (++deletedSeen % 100 === 0) {
+      progress({ listed, deletedSeen });
+      stopIfCancelled();
+    }
     // Compare instants, not strings: timr may vary the fractional-second precision.
     if (!deletionWatermark || Date.parse(deleted.last_modified) > Date.parse(deletionWatermark)) deletionWatermark = deleted.last_modified;
     const record = readSyncMetadata(deleted.metadata);

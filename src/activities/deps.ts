@@ -8,6 +8,7 @@ import type { RateLimiter } from '../clients/rate-limiter.js';
 import { TimrClient } from '../clients/timr/client.js';
 import type { SecretStore, TenantSecrets } from '../secrets/index.js';
 import type { TenantRef } from './contracts.js';
+import { rateLimitWaitDeadline } from './heartbeat.js';
 
 export interface VendorEndpoints {
   /** e.g. https://api.timr.com/v1 */
@@ -47,7 +48,8 @@ export interface TenantClients {
 }
 
 export function clientsFor(deps: ActivityDeps, ref: TenantRef, secrets: TenantSecrets): TenantClients {
-  const timeout = deps.httpTimeoutMs !== undefined ? { timeoutMs: deps.httpTimeoutMs } : {};
+  // Waiting out a 429 inside the attempt (heartbeating) costs no attempt, up to its deadline.
+  const timeout = { ...(deps.httpTimeoutMs !== undefined && { timeoutMs: deps.httpTimeoutMs }), rateLimitUntil: rateLimitWaitDeadline };
   return {
     timr: new TimrClient({
       tenantId: ref.tenantId,

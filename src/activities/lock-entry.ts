@@ -5,7 +5,6 @@
  * locked content, which we re-plan here. An entry already approved or closed in timr keeps
  * its status (locking would undo the approval): it only gets our transfer record.
  */
-import { heartbeat } from '@temporalio/activity';
 import { NotFoundError } from '../clients/errors.js';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeType } from '../clients/timr/schemas.js';
@@ -15,6 +14,7 @@ import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import type { TenantSecrets } from '../secrets/index.js';
 import type { InspectLocksInput, InspectLocksResult, LockBatchInput, LockBatchResult, LockOutcome, SyncMetadata } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
+import { progress, stopIfCancelled } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
 import { readSyncMetadata, withSyncMetadata } from './sync-metadata.js';
 
@@ -70,6 +70,7 @@ export async function lockBatch(timr: TimrClient, input: LockBatchInput, secrets
   const types = () => (typeList ??= timr.listWorkingTimeTypes());
   const results: LockOutcome[] = [];
   for (const { entryId, posted } of input.entries) {
+    stopIfCancelled();
     try {
       // Each call retries itself (the lock PATCH is idempotent); an error is read back in lockOne.
       results.push(await lockOne(timr, input, entryId, posted, types));
@@ -78,7 +79,7 @@ export async function lockBatch(timr: TimrClient, input: LockBatchInput, secrets
       if (!refusal) throw err;
       results.push({ outcome: 'refused', entryId, failureType: refusal.failureType, message: refusal.message });
     }
-    heartbeat({ done: results.length });
+    progress({ done: results.length, of: input.entries.length });
   }
   return { results };
 }
@@ -96,7 +97,7 @@ export async function inspectLocks(timr: TimrClient, input: InspectLocksInput): 
       throw err;
     }
     if (carriesOurLock(entry, periodIds)) locked.push(entryId);
-    heartbeat({ done: locked.length });
+    progress({ locked: locked.length });
   }
   return { locked };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { Person } from '../clients/personio/schemas.js';
 import type { TimrClient } from '../clients/timr/client.js';
@@ -7,13 +6,14 @@ import { buildPersonIndex } from '../domain/employee-matching.js';
 import { entryLabel } from '../domain/entry-label.js';
 import { collectWork, fateOfSkip } from './collect-work.js';
 import type { PlanInput, PlannedEntry, QuarantinedEntry, RunPlan, WindowFates, WorkCheck } from './contracts.js';
+import { progress } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
 
 async function allPersons(personio: PersonioClient): Promise<Person[]> {
   const persons: Person[] = [];
   for await (const p of personio.listPersons()) {
     persons.push(p);
-    heartbeat({ persons: persons.length });
+    if (persons.length % 100 === 0) progress({ persons: persons.length });
   }
   return persons;
 }

@@ -6,7 +6,6 @@
  * another timr entry owns (`notOurs`), whatever its content. Absences (Zeitausgleich as time
  * off) go the same way (personio-periods.ts).
  */
-import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import { ConflictError, ValidationRejectedError } from '../clients/errors.js';
 import { ZERO_LENGTH_REFUSED_HINT } from '../domain/zeitausgleich.js';
@@ -14,7 +13,8 @@ import type { TenantSecrets } from '../secrets/index.js';
 import { PostItem, type PostBatchInput, type PostBatchResult, type PlannedPeriod } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
 import { createPeriod, deletePeriod, listWindow, sameContent, type ExistingPeriod } from './personio-periods.js';
-import { RETRY_PROFILES, retryDelayMs, sleep } from '../clients/retry.js';
+import { nextRetry, sleep } from '../clients/retry.js';
+import { progress, stopIfCancelled } from './heartbeat.js';
 
 const OVERLAP = /overlap/i;
 
@@ -59,7 +59,9 @@ export async function postEntryPeriods(
   for (const period of item.periods) {
     let id = adopt(period);
     if (id) adopted++;
-    for (let attempt = 1; !id; attempt++) {
+    // A 429 is waited out without counting as a try (see retry.ts); other failures count.
+    for (const tries = { attempt: 1, waited: 0 }; !id; ) {
+      stopIfCancelled();
       try {
         id = await createPeriod(personio, item.personId, period);
         created++;
@@ -68,9 +70,13 @@ export async function postEntryPeriods(
         // "overlap" with our own earlier write): look before trying again, adopt if exact.
         // Attendances collide with 422 "overlapping"; absences with 409 "Absence period conflict".
         const overlap = (err instanceof ValidationRejectedError && OVERLAP.test(err.message)) || (err instanceof ConflictError && period.type === 'ABSENCE');
-        const delay = overlap ? 0 : retryDelayMs(RETRY_PROFILES.call, err, attempt);
-        if (delay === undefined || (overlap && attempt > 1)) throw explainRefusal(err, period);
-        await sleep(delay);
+        if (overlap && tries.attempt > 1) throw explainRefusal(err, period);
+        const next = overlap ? { ms: 0, counted: true } : nextRetry(personio.retryProfile, err, tries);
+        if (!next) throw explainRefusal(err, period);
+        if (next.counted) tries.attempt++;
+        else tries.waited++;
+        await sleep(next.ms);
+        stopIfCancelled();
         existing = await listWindow(personio, item.personId, item.periods);
         id = adopt(period);
         if (id) adopted++;
@@ -94,7 +100,10 @@ export async function postBatch(personio: PersonioClient, input: PostBatchInput,
     let removed = 0;
     const ids: string[] = [];
     try {
-      for (const id of item.removeFirst) if ((await deletePeriod(personio, id)) === 'deleted') removed++;
+      for (const id of item.removeFirst) {
+        stopIfCancelled();
+        if ((await deletePeriod(personio, id)) === 'deleted') removed++;
+      }
       // A later attempt of this batch may follow an earlier one's lost writes: it reconciles first.
       const posted = await postEntryPeriods(personio, { ...item, reconcile: item.reconcile || attempt > 1 }, ids);
       results.push({ ok: true, entryId: item.entryId, ...posted, removed });
@@ -104,7 +113,7 @@ export async function postBatch(personio: PersonioClient, input: PostBatchInput,
       // Periods before the refused one exist: the workflow compensates them.
       results.push({ ...refusal, periodIds: [...ids] });
     }
-    heartbeat({ done: results.length });
+    progress({ done: results.length, of: input.entries.length });
   }
   return { results };
 }

@@ -1,6 +1,6 @@
-import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { RemoveInput, RemoveResult } from './contracts.js';
+import { progress, stopIfCancelled } from './heartbeat.js';
 import { deletePeriod } from './personio-periods.js';
 
 /** Deletes periods (attendances or absences, by id); one already gone counts as done, so repeating this is harmless. */
@@ -8,9 +8,10 @@ export async function removeEntryPeriods(personio: PersonioClient, input: Remove
   let deleted = 0;
   let alreadyGone = 0;
   for (const id of input.periodIds) {
+    stopIfCancelled();
     if ((await deletePeriod(personio, id)) === 'deleted') deleted++;
     else alreadyGone++;
-    heartbeat({ done: deleted + alreadyGone });
+    progress({ done: deleted + alreadyGone, of: input.periodIds.length });
   }
   return { deleted, alreadyGone };
 }

@@ -6,12 +6,12 @@
  * from a clean window (an edited entry is then never refused as "overlapping" its own ghost,
  * and a deleted entry leaves no ghost hours). Owned periods are never touched.
  */
-import { heartbeat } from '@temporalio/activity';
 import { NotFoundError } from '../clients/errors.js';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime } from '../clients/timr/schemas.js';
 import type { ResolveWritesInput, ResolveWritesResult, UnresolvedWrite, WriteResolution } from './contracts.js';
+import { progress, stopIfCancelled } from './heartbeat.js';
 import { deletePeriod, listWindow, sameContent } from './personio-periods.js';
 import { readSyncMetadata } from './sync-metadata.js';
 
@@ -57,8 +57,9 @@ async function resolveOne(timr: TimrClient, personio: PersonioClient, write: Unr
 
   let removed = 0;
   for (const id of leftovers) {
+    stopIfCancelled();
     if ((await deletePeriod(personio, id)) === 'deleted') removed++;
-    heartbeat({ entryId: write.entryId, removed });
+    progress({ entryId: write.entryId, removed });
   }
   const lockHappened = entry !== undefined && entry.status !== 'changeable' && write.periodIds.length > 0 && write.periodIds.every((id) => owned.has(id));
   return { entryId: write.entryId, resolution: lockHappened ? 'owned' : 'removed', removed, kept: [...known].filter((id) => owned.has(id)).length };

@@ -1,14 +1,16 @@
 /**
- * The frame every sync activity runs in: resolve the tenant's secrets, build its clients, and
- * turn whatever goes wrong into an ApplicationFailure that tells Temporal what to do — with
- * every secret value scrubbed from the message first.
+ * The frame every sync activity runs in: a heartbeat pulse for the whole attempt (waits
+ * included, see heartbeat.ts), the tenant's secrets, its clients, and whatever goes wrong turned
+ * into an ApplicationFailure that tells Temporal what to do — with every secret value scrubbed
+ * from the message first. A cancellation is passed on as it is, so Temporal records it as one.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FailureType } from '../clients/failure-types.js';
 import { redactSecrets, SecretNotFoundError, type TenantSecrets } from '../secrets/index.js';
 import type { TenantRef } from './contracts.js';
 import { clientsFor, type ActivityDeps, type TenantClients } from './deps.js';
 import { toActivityFailure } from './failures.js';
+import { withPulse } from './heartbeat.js';
 
 function scrub(failure: ApplicationFailure, secrets: TenantSecrets | undefined): ApplicationFailure {
   if (!secrets) return failure;
@@ -23,7 +25,11 @@ function scrub(failure: ApplicationFailure, secrets: TenantSecrets | undefined):
   });
 }
 
-export async function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients, secrets: TenantSecrets) => Promise<T>): Promise<T> {
+export function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients, secrets: TenantSecrets) => Promise<T>): Promise<T> {
+  return withPulse(() => inTenant(deps, ref, fn));
+}
+
+async function inTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients, secrets: TenantSecrets) => Promise<T>): Promise<T> {
   let secrets: TenantSecrets | undefined;
   try {
     secrets = await deps.secrets.get(ref.credentialsRef);
@@ -37,6 +43,7 @@ export async function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (cli
   try {
     return await fn(clientsFor(deps, ref, secrets), secrets);
   } catch (err) {
+    if (err instanceof CancelledFailure) throw err;
     let failure: ApplicationFailure;
     try {
       failure = toActivityFailure(err);

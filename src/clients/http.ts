@@ -45,6 +45,8 @@ export interface VendorHttpOptions {
   retryBackoffMs?: number;
   /** Global pause on a 429 that carries no Retry-After (default 1 s). */
   rateLimitPauseMs?: number;
+  /** Until when a 429 is waited out in-process without counting as a try (see RetryProfile). */
+  rateLimitUntil?: () => number | undefined;
 }
 
 export interface CallSpec {
@@ -87,8 +89,13 @@ export class VendorHttp {
       ...RETRY_PROFILES.call,
       ...(opts.retries !== undefined && { attempts: opts.retries + 1 }),
       ...(opts.retryBackoffMs !== undefined && { backoffMs: opts.retryBackoffMs }),
+      ...(opts.rateLimitUntil !== undefined && { rateLimitUntil: opts.rateLimitUntil }),
     };
     this.rateLimitPauseMs = opts.rateLimitPauseMs ?? 1_000;
+  }
+
+  get retryProfile(): RetryProfile {
+    return this.retry;
   }
 
   context(spec: Pick<CallSpec, 'method' | 'template' | 'resourceId'>): RequestContext {

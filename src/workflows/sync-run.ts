@@ -20,8 +20,12 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
   const { settings } = input;
   const batchSize = settings.batchSize ?? 10;
   const timeout = settings.activityTimeoutSeconds;
+  // Every sync activity heartbeats by time for as long as an attempt runs, waits included
+  // (activities/heartbeat.ts): a dead worker is noticed within one timeout, and the heartbeat's
+  // answer is how a cancelled or timed-out attempt learns to stop writing.
   const base: ActivityOptions = {
     startToCloseTimeout: `${timeout}s`,
+    heartbeatTimeout: `${timeout}s`,
     retry: {
       initialInterval: '1s',
       backoffCoefficient: 2,
@@ -37,18 +41,16 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     ...base,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: [FailureType.AuthRejected] },
   };
-  // A batch works through its entries one by one and heartbeats after each: a dead worker is
-  // noticed after one entry's time, while a whole batch may take up to batchSize times that.
+  // A batch works through its entries one by one: it may take up to batchSize times one entry's time.
   const batch: ActivityOptions = {
     ...base,
     startToCloseTimeout: `${timeout * batchSize}s`,
-    heartbeatTimeout: `${timeout}s`,
     // If the run is cancelled (e.g. from the UI), wait for what the batch really did: its
     // posts are then recorded and compensated instead of left behind unknown.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   };
   // Planning and resolving read whole windows (many pages for a large tenant) and heartbeat.
-  const reading: ActivityOptions = { ...base, startToCloseTimeout: `${timeout * 10}s`, heartbeatTimeout: `${timeout}s` };
+  const reading: ActivityOptions = { ...base, startToCloseTimeout: `${timeout * 10}s` };
 
   const acts = proxyActivities<Acts>(base);
   const call =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthRejectedError, RateLimitedError, ResponseShapeError, TransientError, ValidationRejectedError } from '../../src/clients/errors.js';
-import { withRetries } from '../../src/clients/retry.js';
+import { RATE_LIMIT_BACKOFF, withRetries } from '../../src/clients/retry.js';
 
 const ctx = { vendor: 'personio' as const, tenantId: 't', endpoint: 'GET /v2/attendance-periods' };
 const profile = { attempts: 3, backoffMs: 500, maxRetryAfterMs: 10_000 };
@@ -49,5 +49,39 @@ describe('withRetries: the one in-process retry layer', () => {
       await expect(withRetries(profile, async () => { calls++; throw err; }, async () => {})).rejects.toBe(err);
       expect(calls).toBe(1);
     }
+  });
+
+  it('inside an activity (rateLimitUntil) a 429 is waited out without counting as a try, until the deadline', async () => {
+    let clock = 0;
+    const waits: number[] = [];
+    const wait = async (ms: number) => {
+      waits.push(ms);
+      clock += ms;
+    };
+    let calls = 0;
+    // Ten 429s without Retry-After, then one 503, then success: the 503 is the only counted try.
+    const result = await withRetries(
+      { ...profile, attempts: 2, rateLimitUntil: () => 1_000_000 },
+      async () => {
+        calls++;
+        if (calls <= 10) throw new RateLimitedError({ ...ctx, status: 429 });
+        if (calls === 11) throw new TransientError({ ...ctx, status: 503 });
+        return 'ok';
+      },
+      wait,
+      () => clock,
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(12);
+    // Doubling from the first wait up to the cap, then the counted retry's backoff.
+    expect(waits.slice(0, 6)).toEqual([500, 1_000, 2_000, 4_000, 8_000, RATE_LIMIT_BACKOFF.maxMs]);
+    expect(waits.at(-1)).toBe(500);
+
+    // A wait that would end past the deadline is not waited: the 429 goes on (to Temporal).
+    clock = 0;
+    const late = withRetries({ ...profile, rateLimitUntil: () => 5_000 }, async () => {
+      throw new RateLimitedError({ ...ctx, status: 429, retryAfterMs: 30_000 });
+    }, wait, () => clock);
+    await expect(late).rejects.toBeInstanceOf(RateLimitedError);
   });
 });

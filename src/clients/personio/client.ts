@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ResponseShapeError } from '../errors.js';
 import { VendorHttp, type CallSpec } from '../http.js';
 import { getSharedPersonioLimiter, type RateLimiter } from '../rate-limiter.js';
+import type { RetryProfile } from '../retry.js';
 import type { ClientCredentials, TokenCache } from '../token-cache.js';
 import { AbsencePeriodFilters, AttendancePeriodFilters, PersonFilters, absencePeriodParams, attendancePeriodParams, personParams } from './query.js';
 import {
@@ -36,6 +37,8 @@ export interface PersonioClientOptions {
   tokenCache?: TokenCache;
   retries?: number;
   retryBackoffMs?: number;
+  /** Until when a 429 is waited out in-process without counting as a try (see RetryProfile). */
+  rateLimitUntil?: () => number | undefined;
   /** Global pause after a 429 without Retry-After (default 1 s). */
   rateLimitPauseMs?: number;
 }
@@ -47,6 +50,11 @@ export type DeleteOutcome = 'deleted' | 'already-gone';
 
 export class PersonioClient {
   private readonly http: VendorHttp;
+
+  /** The in-process retry profile of this client's calls (a create's own retries use it too). */
+  get retryProfile(): RetryProfile {
+    return this.http.retryProfile;
+  }
 
   constructor(opts: PersonioClientOptions) {
     const baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -67,6 +75,7 @@ export class PersonioClient {
       ...(opts.tokenCache !== undefined && { tokenCache: opts.tokenCache }),
       ...(opts.retries !== undefined && { retries: opts.retries }),
       ...(opts.retryBackoffMs !== undefined && { retryBackoffMs: opts.retryBackoffMs }),
+      ...(opts.rateLimitUntil !== undefined && { rateLimitUntil: opts.rateLimitUntil }),
       ...(opts.rateLimitPauseMs !== undefined && { rateLimitPauseMs: opts.rateLimitPauseMs }),
     });
   }

@@ -36,6 +36,8 @@ export interface TimrClientOptions {
   limiter?: RateLimiter;
   retries?: number;
   retryBackoffMs?: number;
+  /** Until when a 429 is waited out in-process without counting as a try (see RetryProfile). */
+  rateLimitUntil?: () => number | undefined;
 }
 
 export type WorkingTimesPage = z.infer<typeof WorkingTimesPage>;
@@ -59,6 +61,7 @@ export class TimrClient {
       ...(opts.limiter !== undefined && { limiter: opts.limiter }),
       ...(opts.retries !== undefined && { retries: opts.retries }),
       ...(opts.retryBackoffMs !== undefined && { retryBackoffMs: opts.retryBackoffMs }),
+      ...(opts.rateLimitUntil !== undefined && { rateLimitUntil: opts.rateLimitUntil }),
     });
   }
 
