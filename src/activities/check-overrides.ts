@@ -5,13 +5,13 @@
  * exist is refused; one to a person whose name differs from the timr user's, or for a timr user
  * that does not exist, is accepted with a warning. Planning checks the same again every run.
  */
-import { heartbeat } from '@temporalio/activity';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { Person } from '../clients/personio/schemas.js';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { User } from '../clients/timr/schemas.js';
 import { overrideNameWarning } from '../domain/employee-matching.js';
 import type { CheckOverridesInput, CheckOverridesResult, OverrideFinding } from './contracts.js';
+import { progress } from './heartbeat.js';
 
 export async function checkOverrides(timr: TimrClient, personio: PersonioClient, input: CheckOverridesInput): Promise<CheckOverridesResult> {
   const wanted = Object.entries(input.overrides);
@@ -19,7 +19,7 @@ export async function checkOverrides(timr: TimrClient, personio: PersonioClient,
   const persons = new Map<string, Person>();
   for await (const p of personio.listPersons()) {
     persons.set(p.id, p);
-    heartbeat({ persons: persons.size });
+    if (persons.size % 100 === 0) progress({ persons: persons.size });
   }
   const users = new Map<string, User>();
   for await (const u of timr.listUsers()) users.set(u.id, u);
