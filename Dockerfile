@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -16,7 +17,9 @@ ARG BUILD_ID=""
 ENV TIMR_SYNC_BUILD_ID=$BUILD_ID
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
 COPY package.json ./
 USER node
 # Default: the worker. The codec server runs the same image with another command.
+# The operator CLI: docker run … node bin/timr-sync.js <command> (runs dist/, no tsx in the image).
 CMD ["node", "dist/src/worker.js"]

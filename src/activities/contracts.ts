@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { EntryFates, QuarantineCode, TypeDecision } from '../domain/entry-fates-schema.js';
 import { PlannedPeriod } from '../domain/planned-period.js';
+import { ProvisionRow } from '../domain/provisioning.js';
+import { MatchingStrategy } from '../domain/tenant-config.js';
 
 export { EntryFates, PlannedPeriod, QuarantineCode, TypeDecision };
 
@@ -262,3 +264,21 @@ export const OverrideFinding = z.object({
 export type OverrideFinding = z.infer<typeof OverrideFinding>;
 export const CheckOverridesResult = z.object({ findings: z.array(OverrideFinding) });
 export type CheckOverridesResult = z.infer<typeof CheckOverridesResult>;
+
+/** One page of Personio persons as provisioning rows; `next` is Personio's link to the following page. */
+export const ReadPersonsInput = TenantRef.extend({ includeInactive: z.boolean(), next: z.string().optional() });
+export type ReadPersonsInput = z.infer<typeof ReadPersonsInput>;
+
+/** At most this many rows per provisioning activity: bounded payloads, a heartbeat per row. */
+export const PROVISION_BATCH_LIMIT = 50;
+
+export const ProvisionBatchInput = TenantRef.extend({
+  /** The provision workflow's id: written into created users' metadata, recognised on reconcile. */
+  runId: z.string().min(1),
+  strategy: MatchingStrategy,
+  dryRun: z.boolean(),
+  rows: z.array(ProvisionRow).max(PROVISION_BATCH_LIMIT),
+  /** For the activity summary and progress, e.g. "rows 51–100 of export.csv". */
+  label: z.string().optional(),
+});
+export type ProvisionBatchInput = z.infer<typeof ProvisionBatchInput>;

@@ -3,7 +3,7 @@
  * workflows import only the type (`SyncActivities`).
  */
 import { Context } from '@temporalio/activity';
-import { PlanInput, type CheckOverridesInput, type InspectLocksInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type ResolveWritesInput, type TenantRef } from './contracts.js';
+import { PlanInput, ProvisionBatchInput, ReadPersonsInput, type CheckOverridesInput, type InspectLocksInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type ResolveWritesInput, type TenantRef } from './contracts.js';
 import { checkOverrides } from './check-overrides.js';
 import type { ActivityDeps } from './deps.js';
 import { reportWorkerHealth } from './health-check.js';
@@ -11,7 +11,9 @@ import { inspectLocks, lockBatch } from './lock-entry.js';
 import { resolveWrites } from './resolve-writes.js';
 import { checkTenantWork, planRun } from './plan-sync-run.js';
 import { postBatch } from './post-periods.js';
+import { provisionBatch, readPersonioPage } from './provision-users.js';
 import { removeEntryPeriods } from './remove-periods.js';
+import { progress } from './heartbeat.js';
 import { withTenant } from './tenant-activity.js';
 
 export function createActivities(deps: ActivityDeps) {
@@ -52,6 +54,18 @@ export function createActivities(deps: ActivityDeps) {
     /** Writes of earlier runs whose outcome is unknown: read both vendors, delete leftovers nobody owns. */
     async resolveWrites(input: ResolveWritesInput) {
       return withTenant(deps, input, ({ timr, personio }) => resolveWrites(timr, personio, input));
+    },
+
+    /** Provisioning: one page (≤ 50) of Personio persons as rows. Read-only. */
+    async readPersonioPersons(input: ReadPersonsInput) {
+      const parsed = ReadPersonsInput.parse(input);
+      return withTenant(deps, parsed, ({ personio }) => readPersonioPage(personio, parsed));
+    },
+
+    /** Provisioning: plan ≤ 50 rows against timr's users and create the missing ones (reconciled, never twice). */
+    async provisionUsers(input: ProvisionBatchInput) {
+      const parsed = ProvisionBatchInput.parse(input);
+      return withTenant(deps, parsed, ({ timr }) => provisionBatch(timr, parsed, (d) => progress(d as Record<string, unknown>)));
     },
   };
 }

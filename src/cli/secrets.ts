@@ -1,45 +1,32 @@
 /**
- * Manage tenant credentials and codec keys:
- *   npm run secrets -- set <ref> [--timr-client-id ..] [--timr-client-secret ..] [--personio-client-id ..] [--personio-client-secret ..] [--from-file f.json]
- *   npm run secrets -- show <ref> | list | codec-keys init | codec-keys rotate
+ * Manage tenant credentials and codec keys (`timr-sync secrets …`, or `npm run secrets -- …`):
+ *   timr-sync secrets set <ref> [--timr-client-id ..] [--timr-client-secret ..] [--personio-client-id ..] [--personio-client-secret ..] [--from-file f.json]
+ *   timr-sync secrets show <ref> | list | codec-keys init | codec-keys rotate
  */
-import { realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { codecKeysFileFromEnv, ensureCodecKeyFile, rotateCodecKeyFile } from '../codec/keys.js';
-import { describeIssues } from '../secrets/describe-issues.js';
-import { envVarNamesFor } from '../secrets/env-secret-store.js';
-import { SecretNotFoundError } from '../secrets/errors.js';
 import { secretStoreFromEnv } from '../secrets/index.js';
 import { redactSecrets } from '../secrets/redact.js';
 import { assertSafeRef } from '../secrets/secret-ref.js';
-import { TenantSecrets } from '../secrets/tenant-secrets.js';
+import { CredentialsInputError, describeChange, gatherCredentials } from './credentials-input.js';
 
-export const USAGE = `Usage:
-  npm run secrets -- set <ref> [--timr-client-id ID] [--timr-client-secret SECRET]
-                               [--personio-client-id ID] [--personio-client-secret SECRET]
-                               [--from-file secrets.json]
+export const USAGE = `Usage: timr-sync secrets set <ref> [--timr-client-id ID] [--timr-client-secret SECRET]
+                              [--personio-client-id ID] [--personio-client-secret SECRET]
+                              [--from-file secrets.json]
       Stores a tenant's credentials. Missing values come from --from-file, then from
       TIMR_SYNC_<REF>_{TIMR,PERSONIO}_CLIENT_{ID,SECRET}, then from what is already stored
       (so rotating only Personio needs just the two --personio-* options).
       Prefer environment variables or --from-file for secrets: flags stay in shell history.
-  npm run secrets -- show <ref>     client IDs and masked secrets
-  npm run secrets -- list           stored references
-  npm run secrets -- codec-keys init     create the payload codec key file if missing
-  npm run secrets -- codec-keys rotate   add a new active codec key (old ones still decrypt)
+  timr-sync secrets show <ref>     client IDs and masked secrets
+  timr-sync secrets list           stored references
+  timr-sync secrets codec-keys init     create the payload codec key file if missing
+  timr-sync secrets codec-keys rotate   add a new active codec key (old ones still decrypt)
 
 Store: TIMR_SYNC_SECRET_STORE=file|env (default file), TIMR_SYNC_SECRETS_DIR (default .secrets/).
-Codec keys: TIMR_SYNC_CODEC_KEYS_FILE (default .secrets/codec/codec-keys.json).`;
-
-const Credentials = TenantSecrets.shape.timr;
-/** `--from-file` content: any subset of the TenantSecrets shape. */
-const PartialTenantSecrets = z.strictObject({
-  timr: Credentials.partial().optional(),
-  personio: Credentials.partial().optional(),
-});
-type PartialTenantSecrets = z.infer<typeof PartialTenantSecrets>;
+Codec keys: TIMR_SYNC_CODEC_KEYS_FILE (default .secrets/codec/codec-keys.json).
+The CLI, npm start and npm run worker all read this one store. (npm run secrets -- <command> is the same tool.)`;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -113,76 +100,17 @@ type SetFlags = Partial<Record<'timr-client-id' | 'timr-client-secret' | 'person
 
 async function setCommand(ref: string, flags: SetFlags, io: CliIo, seen: string[]): Promise<number> {
   const store = secretStoreFromEnv(io.env);
-  const fromFile = flags['from-file'] ? await readPartialSecrets(flags['from-file'], io) : {};
-  const names = envVarNamesFor(ref);
-  let existing: TenantSecrets | undefined;
-  let existingProblem = 'nothing stored yet to keep';
+  let gathered: Awaited<ReturnType<typeof gatherCredentials>>;
   try {
-    existing = await store.get(ref);
+    gathered = await gatherCredentials(store, ref, { flags, ...(flags['from-file'] && { file: flags['from-file'] }), fileFlag: '--from-file', env: io.env, seen, warn: io.err });
   } catch (err) {
-    // A missing or broken record is what `set` repairs: then only the values given now count.
-    if (!(err instanceof SecretNotFoundError)) existingProblem = `the stored record is unusable: ${err instanceof Error ? err.message : String(err)}`;
+    if (err instanceof CredentialsInputError) throw new UsageError(err.message);
+    throw err;
   }
-  const pick = (flag: keyof SetFlags, file: string | undefined, envName: string, stored: string | undefined) =>
-    nonEmpty(flags[flag]) ?? nonEmpty(file) ?? nonEmpty(io.env[envName]) ?? stored;
-  const candidate = {
-    timr: {
-      clientId: pick('timr-client-id', fromFile.timr?.clientId, names.timrClientId, existing?.timr.clientId),
-      clientSecret: pick('timr-client-secret', fromFile.timr?.clientSecret, names.timrClientSecret, existing?.timr.clientSecret),
-    },
-    personio: {
-      clientId: pick('personio-client-id', fromFile.personio?.clientId, names.personioClientId, existing?.personio.clientId),
-      clientSecret: pick('personio-client-secret', fromFile.personio?.clientSecret, names.personioClientSecret, existing?.personio.clientSecret),
-    },
-  };
-  for (const v of [candidate.timr.clientSecret, candidate.personio.clientSecret]) if (v) seen.push(v);
-  const missing = [
-    ['--timr-client-id', candidate.timr.clientId],
-    ['--timr-client-secret', candidate.timr.clientSecret],
-    ['--personio-client-id', candidate.personio.clientId],
-    ['--personio-client-secret', candidate.personio.clientSecret],
-  ]
-    .filter(([, v]) => v === undefined)
-    .map(([flag]) => flag);
-  if (missing.length > 0) {
-    throw new UsageError(`Missing ${missing.join(', ')} for "${ref}" (${existingProblem}). Pass them as options, in --from-file, or as ${Object.values(names).join(', ')}.`);
-  }
-  const parsed = TenantSecrets.safeParse(candidate);
-  if (!parsed.success) throw new UsageError(`Invalid values for "${ref}": ${describeIssues(parsed.error, candidate)}`);
-  await store.put(ref, parsed.data);
-  const changed = existing ? describeChange(existing, parsed.data) : 'created';
+  await store.put(ref, gathered.secrets);
+  const changed = gathered.existing ? describeChange(gathered.existing, gathered.secrets) : 'created';
   io.out(`Stored credentials for "${ref}" in ${store.location} (${changed}). Running workers use them from their next activity.`);
   return 0;
-}
-
-function describeChange(before: TenantSecrets, after: TenantSecrets): string {
-  const changed: string[] = [];
-  for (const system of ['timr', 'personio'] as const) {
-    if (before[system].clientId !== after[system].clientId) changed.push(`${system} client id`);
-    if (before[system].clientSecret !== after[system].clientSecret) changed.push(`${system} secret`);
-  }
-  return changed.length > 0 ? `changed: ${changed.join(', ')}` : 'unchanged';
-}
-
-async function readPartialSecrets(file: string, io: CliIo): Promise<PartialTenantSecrets> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`Cannot read --from-file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, { cause: err });
-  }
-  if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
-    io.err(`Warning: ${file} is readable by other users; delete it (or chmod 600 it) once imported.`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`--from-file ${file} is not valid JSON; expected {"timr": {"clientId", "clientSecret"}, "personio": {"clientId", "clientSecret"}}.`);
-  }
-  const parsed = PartialTenantSecrets.safeParse(json);
-  if (!parsed.success) throw new Error(`--from-file ${file} has an unexpected shape: ${describeIssues(parsed.error, json)}`);
-  return parsed.data;
 }
 
 async function showCommand(ref: string, io: CliIo, seen: string[]): Promise<number> {
@@ -224,11 +152,6 @@ async function codecKeysCommand(rest: string[], io: CliIo): Promise<number> {
     return 0;
   }
   throw new UsageError('"codec-keys" needs "init" or "rotate".');
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  const t = v?.trim();
-  return t ? t : undefined;
 }
 
 function isParseArgsError(err: unknown): boolean {

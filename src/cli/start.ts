@@ -4,12 +4,22 @@
  * demo tenants, a worker, and every demo tenant's workflow syncing on its interval.
  *
  *   npm start -- [--tenants 3] [--employees 8] [--days 14] [--seed 1] [--interval 60] [--db .data/start/temporal.db]
+ *                [--data-dir .data/start] [--onboarding-tenant demo-newco|none]
+ *
+ * Secrets and codec keys live where the CLI and `npm run worker` look for them too
+ * (secretStoreFromEnv, codecKeysFileFromEnv: `.secrets/` unless TIMR_SYNC_* say otherwise), so a
+ * tenant onboarded with `timr-sync onboard` is synced by this worker. `<data-dir>/cli.env` holds
+ * the connection for the CLI (Temporal address, sandbox endpoints, secret store).
  */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AesGcmPayloadCodec, codecKeysFileFromEnv, ensureCodecKeyFile, loadCodecKeyring } from '../codec/index.js';
 import { tenantStatus } from '../control/tenants.js';
 import { allDemoTenantSettings } from '../devstack/demo-tenants.js';
 import { startEmbeddedStack } from '../devstack/embedded-stack.js';
+import { ONBOARDING_TENANT_ID, onboardingTenantSeed, writeOnboardingFiles } from '../devstack/onboarding-tenant.js';
+import { secretStoreFromEnv } from '../secrets/index.js';
 import { PROJECT_ROOT } from '../devstack/temporal-cli.js';
 import { DEMO_TENANT_ID, generateDemoData } from '../sandbox/demo-data/index.js';
 
@@ -21,13 +31,30 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     interval: { type: 'string', default: '60' },
     db: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'onboarding-tenant': { type: 'string', default: ONBOARDING_TENANT_ID },
   },
 });
 
 const log = (msg: string) => console.log(`[start] ${msg}`);
-const dataDir = path.join(PROJECT_ROOT, '.data', 'start');
+const dataDir = path.resolve(values['data-dir'] ?? path.join(PROJECT_ROOT, '.data', 'start'));
 const seed = generateDemoData({ seed: Number(values.seed), tenants: Number(values.tenants), employees: Number(values.employees), days: Number(values.days) });
-const stack = await startEmbeddedStack({ seed, dataDir, ui: true, ...(values.db && { dbFilename: path.resolve(values.db) }), log });
+// The installation's secret store and codec keys: the same ones the CLI and `npm run worker` use.
+const secrets = secretStoreFromEnv(process.env);
+const codecKeysFile = codecKeysFileFromEnv(process.env);
+if (!process.env.TIMR_SYNC_CODEC_KEY) await ensureCodecKeyFile(codecKeysFile);
+const codec = new AesGcmPayloadCodec(await loadCodecKeyring(process.env));
+const onboarding = values['onboarding-tenant'] === 'none' ? undefined : onboardingTenantSeed(values['onboarding-tenant']);
+const stack = await startEmbeddedStack({
+  seed,
+  dataDir,
+  ui: true,
+  secrets,
+  codec,
+  ...(onboarding && { extraSandboxTenants: [onboarding] }),
+  ...(values.db && { dbFilename: path.resolve(values.db) }),
+  log,
+});
 
 let stopping = false;
 const shutdown = async (signal: string) => {
@@ -43,6 +70,24 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 const settings = allDemoTenantSettings(seed, { intervalSeconds: Number(values.interval) });
 await stack.startTenants(settings);
 
+const rel = (p: string) => {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
+const cliEnv = {
+  TEMPORAL_ADDRESS: stack.devServer.address,
+  TEMPORAL_NAMESPACE: stack.devServer.namespace,
+  TIMR_BASE_URL: stack.sandbox.timrBaseUrl,
+  TIMR_TOKEN_URL: stack.sandbox.timrTokenUrl,
+  PERSONIO_BASE_URL: stack.sandbox.personioBaseUrl,
+  ...(process.env.TIMR_SYNC_SECRET_STORE && { TIMR_SYNC_SECRET_STORE: process.env.TIMR_SYNC_SECRET_STORE }),
+  ...(process.env.TIMR_SYNC_SECRET_STORE !== 'env' && { TIMR_SYNC_SECRETS_DIR: path.resolve(process.env.TIMR_SYNC_SECRETS_DIR || path.join(PROJECT_ROOT, '.secrets')) }),
+  ...(!process.env.TIMR_SYNC_CODEC_KEY && { TIMR_SYNC_CODEC_KEYS_FILE: codecKeysFile }),
+};
+const cliEnvFile = path.join(dataDir, 'cli.env');
+await writeFile(cliEnvFile, `${Object.entries(cliEnv).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`).join('\n')}\n`);
+const files = onboarding ? await writeOnboardingFiles(path.join(dataDir, 'onboarding'), onboarding) : undefined;
+
 const line = '─'.repeat(78);
 console.log(`
 ${line}
@@ -54,15 +99,24 @@ ${line}
  sandbox timr       ${stack.sandbox.timrBaseUrl}   control: ${stack.sandbox.timrControlUrl}/state
  sandbox Personio   ${stack.sandbox.personioBaseUrl}   control: ${stack.sandbox.personioControlUrl}/state
  demo tenants       ${settings.map((s) => s.tenantId).join(', ')}  (every ${values.interval} s)
- secrets            ${path.relative(PROJECT_ROOT, path.join(dataDir, 'secrets'))}/<tenant>.json (mode 0600)
+ secrets            ${secrets.location}  (the CLI and npm run worker read the same store)
+ codec keys         ${process.env.TIMR_SYNC_CODEC_KEY ? 'TIMR_SYNC_CODEC_KEY' : rel(codecKeysFile)}
 
  Try (in another terminal):
-   export TEMPORAL_ADDRESS=${stack.devServer.address} TIMR_SYNC_CODEC_KEYS_FILE=${path.relative(PROJECT_ROOT, path.join(dataDir, 'codec', 'codec-keys.json'))}
-   npm run cli -- status ${DEMO_TENANT_ID}
-   npm run cli -- report ${DEMO_TENANT_ID}
-   npm run cli -- sync-now ${DEMO_TENANT_ID}
-   npm run cli -- pause ${DEMO_TENANT_ID}
-
+   source ${rel(cliEnvFile)}
+   npx timr-sync status ${DEMO_TENANT_ID}
+   npx timr-sync report ${DEMO_TENANT_ID}
+   npx timr-sync sync-now ${DEMO_TENANT_ID}
+${
+  onboarding && files
+    ? `
+ A new customer to onboard: ${onboarding.id} (in the sandbox, not started yet)
+   npx timr-sync onboard ${onboarding.id} --credentials-file ${rel(files.credentialsFile)} \\
+     --interval 15m --timezone Europe/Vienna --provision-from-personio
+   (or --provision-file ${rel(files.exportFile)}; add --dry-run to see the plan first)
+`
+    : ''
+}
  Ctrl-C stops everything.
 ${line}
 `);

@@ -1,13 +1,15 @@
 /**
  * timr-sync: the operator CLI for tenant sync workflows.
  *
- *   npm run cli -- tenants | start | status | report | pause | resume | sync-now | retry | config | stop
+ *   npx timr-sync onboard | provision | secrets | tenants | start | status | report | pause | resume | sync-now | retry | config | stop
+ *   (or npm run -s cli -- …; `-s` keeps npm's banner off stdout, so --json output stays clean)
  *
  * `runCli` is the whole program, callable in-process (tests); the bottom of this file only
  * wires it to the real process.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import type { TypeChoice, TypeQuestion } from '../domain/onboarding-decisions.js';
 import { redactSecrets } from '../secrets/index.js';
 import { printLines, type CliIo } from './commands/cli-io.js';
 import type { CommandContext } from './commands/command.js';
@@ -76,18 +78,36 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
+/** Asks on the terminal (stderr, so stdout stays the command's output). */
+async function askOnTerminal(question: TypeQuestion): Promise<TypeChoice> {
+  const { default: select } = await import('@inquirer/select');
+  const t = question.type;
+  return select<TypeChoice>(
+    {
+      message: `timr working-time type "${t.name}" (${t.id}, category ${t.category}${question.why ? `; ${question.why}` : ''}):`,
+      choices: [
+        { name: 'Zeitausgleich: book 0 hours in Personio on its days', value: 'zeitausgleich' },
+        { name: 'ignore: do not transfer its entries', value: 'ignore' },
+      ],
+      default: question.suggested,
+    },
+    { output: process.stderr },
+  );
+}
+
+/** The real process: what `timr-sync` (bin/timr-sync.js) and `npm run cli` run. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   process.once('SIGINT', () => {
     process.stderr.write('\ninterrupted: requests already sent keep running on the server; check with: timr-sync status <tenantId>\n');
     process.exit(130);
   });
-  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  try {
+    process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, ...(interactive && { ask: askOnTerminal }) });
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
 }
+
+if (isMain()) void main();

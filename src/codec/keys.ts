@@ -56,7 +56,7 @@ async function readKeyFile(file: string): Promise<CodecKeyFile> {
   const text = await readPrivateFile(file);
   if (text === undefined) {
     throw new CodecKeyError(
-      `Codec key file ${file} does not exist. Create one with \`npm run secrets -- codec-keys init\` (or set TIMR_SYNC_CODEC_KEY to a base64 32-byte key).`,
+      `Codec key file ${file} does not exist. Create one with \`timr-sync secrets codec-keys init\` (or set TIMR_SYNC_CODEC_KEY to a base64 32-byte key).`,
     );
   }
   let json: unknown;

@@ -12,8 +12,8 @@ import { AesGcmPayloadCodec, ensureCodecKeyFile, loadCodecKeyFile } from '../cod
 import { startTenant } from '../control/tenants.js';
 import type { TenantSettingsInput } from '../domain/tenant-settings.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
-import type { Seed } from '../sandbox/seed.js';
-import { FileSecretStore } from '../secrets/index.js';
+import type { Seed, TenantSeed } from '../sandbox/seed.js';
+import { FileSecretStore, type ListableSecretStore } from '../secrets/index.js';
 import { createSyncWorker } from '../worker.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { freePort } from './free-port.js';
@@ -25,6 +25,16 @@ export interface EmbeddedStackOptions {
   ui: boolean;
   /** SQLite file to keep workflow state across restarts; in-memory when omitted. */
   dbFilename?: string;
+  /**
+   * Where the worker reads credentials (the demo tenants' are stored there too). `npm start`
+   * passes the installation's store (secretStoreFromEnv), so the CLI and `npm run worker` see
+   * the same one; default: a private store under dataDir (sync:once).
+   */
+  secrets?: ListableSecretStore;
+  /** The payload codec; default: a key file under dataDir. */
+  codec?: AesGcmPayloadCodec;
+  /** More sandbox tenants beyond the seed's (e.g. one to onboard), seeded but not started. */
+  extraSandboxTenants?: TenantSeed[];
   log: (msg: string) => void;
 }
 
@@ -33,7 +43,7 @@ export interface EmbeddedStack {
   sandbox: RunningSandbox;
   client: Client;
   worker: Worker;
-  secrets: FileSecretStore;
+  secrets: ListableSecretStore;
   codecUrl?: string;
   startTenants(settings: TenantSettingsInput[]): Promise<void>;
   stop(): Promise<void>;
@@ -47,9 +57,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
     for (const s of stoppers.reverse()) await s().catch((err) => log(`shutdown: ${(err as Error).message}`));
   };
   try {
-    const keyFile = path.join(opts.dataDir, 'codec', 'codec-keys.json');
-    await ensureCodecKeyFile(keyFile);
-    const codec = new AesGcmPayloadCodec(await loadCodecKeyFile(keyFile));
+    let codec = opts.codec;
+    if (!codec) {
+      const keyFile = path.join(opts.dataDir, 'codec', 'codec-keys.json');
+      await ensureCodecKeyFile(keyFile);
+      codec = new AesGcmPayloadCodec(await loadCodecKeyFile(keyFile));
+    }
     const dataConverter = { payloadCodecs: [codec] };
 
     let codecServer: FastifyInstance | undefined;
@@ -74,10 +87,10 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
     });
     stoppers.push(() => devServer.stop());
 
-    const sandbox = await startSandbox({ seed: opts.seed });
+    const sandbox = await startSandbox({ seed: { tenants: [...opts.seed.tenants, ...(opts.extraSandboxTenants ?? [])] } });
     stoppers.push(() => sandbox.stop());
 
-    const secrets = new FileSecretStore(path.join(opts.dataDir, 'secrets'));
+    const secrets = opts.secrets ?? new FileSecretStore(path.join(opts.dataDir, 'secrets'));
     for (const t of opts.seed.tenants) {
       await secrets.put(t.id, {
         timr: { clientId: t.timr.clientId, clientSecret: t.timr.clientSecret },

@@ -9,7 +9,7 @@ import { TenantSecrets } from './tenant-secrets.js';
 
 /** How to store credentials, quoted in "not found" errors. */
 export function setCommandHint(ref: string): string {
-  return `npm run secrets -- set ${ref} --timr-client-id <id> --timr-client-secret <secret> --personio-client-id <id> --personio-client-secret <secret>`;
+  return `timr-sync secrets set ${ref} --timr-client-id <id> --timr-client-secret <secret> --personio-client-id <id> --personio-client-secret <secret>`;
 }
 
 /**

@@ -10,7 +10,7 @@ export interface SecretStore {
   put(ref: string, secrets: TenantSecrets): Promise<void>;
 }
 
-/** A store that can also enumerate its references (used by `npm run secrets -- list`). */
+/** A store that can also enumerate its references (used by `timr-sync secrets list`). */
 export interface ListableSecretStore extends SecretStore {
   /** A human description of where secrets live, for messages (never contains secret values). */
   readonly location: string;

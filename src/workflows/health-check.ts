@@ -5,7 +5,7 @@ const { reportWorkerHealth } = proxyActivities<typeof activities>({ startToClose
 
 /**
  * Canary: proves a worker polls the task queue and can run activities. Used by the test
- * harness and by `timr-sync doctor`-style checks in production.
+ * harness; a health check for production would start it the same way.
  */
 export async function healthCheckWorkflow(probe: string): Promise<{ probe: string; worker: string }> {
   const worker = await reportWorkerHealth(probe);

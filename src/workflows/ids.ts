@@ -13,3 +13,10 @@ export function runWorkflowId(tenantId: string, runNumber: number): string {
 export function overrideCheckWorkflowId(tenantId: string, nonce: string): string {
   return `tenant/${tenantId}/check-overrides/${nonce}`;
 }
+
+/** One provisioning run of timr users (numbered per tenant, never reused). */
+export function provisionWorkflowId(tenantId: string, n: number): string {
+  return `tenant/${tenantId}/provision/${n}`;
+}
+
+export const PROVISION_WORKFLOW_ID = /^tenant\/([a-z0-9][a-z0-9-]{0,62})\/provision\/(\d+)$/;

@@ -62,7 +62,7 @@ describe('renderStatusView', () => {
   it('tells support how to recover from rejected credentials, naming the credentials ref', () => {
     const lines = renderStatusView(view({ status: 'auth-failed', statusReason: 'Personio rejected the client credentials' }), NOW);
     expect(lineWith(lines, 'auth-failed (Personio rejected the client credentials)')).toBeDefined();
-    expect(lineWith(lines, 'npm run secrets -- set acme-creds', 'timr-sync resume acme')).toBeDefined();
+    expect(lineWith(lines, 'timr-sync secrets set acme-creds', 'timr-sync resume acme')).toBeDefined();
   });
 
   it('lists recent runs with outcome, duration and counts, and errors of failed runs', () => {

@@ -81,7 +81,7 @@ describe('FileSecretStore', () => {
     expect((err as SecretNotFoundError).ref).toBe('tenant-7');
     expect((err as SecretNotFoundError).name).toBe('SecretNotFoundError');
     expect((err as Error).message).toContain('"tenant-7"');
-    expect((err as Error).message).toContain('npm run secrets -- set tenant-7');
+    expect((err as Error).message).toContain('timr-sync secrets set tenant-7');
   });
 
   it('reports malformed JSON without echoing the content', async () => {

@@ -80,7 +80,7 @@ describe('secrets CLI', () => {
 
   it('fails show for an unknown reference with the set hint, and refuses unsafe references', async () => {
     expect(await run('show', 'nobody')).toBe(1);
-    expect(err.join('\n')).toContain('npm run secrets -- set nobody');
+    expect(err.join('\n')).toContain('timr-sync secrets set nobody');
     err = [];
     expect(await run('show', '../../etc/passwd')).toBe(1);
     expect(err.join('\n')).toContain('Invalid credentials reference');

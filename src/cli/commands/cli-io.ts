@@ -1,3 +1,5 @@
+import type { TypeChoice, TypeQuestion } from '../../domain/onboarding-decisions.js';
+
 /** Where a CLI command writes and what environment it sees; `process` in production, buffers in tests. */
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -9,6 +11,11 @@ export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
   env: NodeJS.ProcessEnv;
+  /**
+   * Asks the operator to decide a working-time type (onboard); present only on a terminal.
+   * Without it, commands that need a decision ask for flags instead.
+   */
+  ask?: (question: TypeQuestion) => Promise<TypeChoice>;
 }
 
 export function printLines(stream: OutputStream, lines: string | readonly string[]): void {

@@ -37,7 +37,7 @@ export const resumeCommand: Command = {
   usage: `Usage: timr-sync resume <tenantId>
 
 Resumes a paused tenant, or an auth-failed one after new credentials were stored
-(npm run secrets -- set <ref> ...). A sync starts right away.`,
+(timr-sync secrets set <ref> ...). A sync starts right away.`,
   async run(args, ctx) {
     const tenantId = tenantIdFrom(parseCommandArgs(args, {}).positionals);
     const { view, noChange } = await answerQuickly(ctx, (client) => resumeTenant(client, tenantId));

@@ -1,6 +1,9 @@
 import { ANSWER_TIMEOUT_ENV, DEFAULT_ANSWER_TIMEOUT_SECONDS } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { configCommand } from './config.js';
+import { onboardCommand } from './onboard.js';
+import { provisionCommand } from './provision.js';
+import { secretsCommand } from './secrets.js';
 import { pauseCommand, resumeCommand, stopCommand } from './lifecycle.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
@@ -11,6 +14,9 @@ import { syncNowCommand } from './sync-now.js';
 import { tenantsCommand } from './tenants.js';
 
 export const COMMANDS: readonly Command[] = [
+  onboardCommand,
+  provisionCommand,
+  secretsCommand,
   tenantsCommand,
   startCommand,
   statusCommand,

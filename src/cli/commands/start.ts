@@ -20,7 +20,8 @@ options given here change only what they name), its quarantine, its run numberin
 writes of unknown outcome.
 
   --credentials-ref <ref>   name of the tenant's credentials in the secret store
-                            (store them with: npm run secrets -- set <ref> ...)
+                            (store them with: timr-sync secrets set <ref> ..., or
+                            onboard the tenant instead: timr-sync onboard <tenantId>)
   --interval <duration>     time between syncs: 900, 900s, 15m, 1h (default 15m)
   --timezone <zone>         IANA time zone of the tenant's employees (default Europe/Vienna)
   --config <settings.json>  further settings as JSON, e.g.

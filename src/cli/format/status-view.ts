@@ -22,7 +22,7 @@ function statusHint(view: TenantStatusView): string | undefined {
     case 'paused':
       return `resume with: timr-sync resume ${id}`;
     case 'auth-failed':
-      return `store new credentials (npm run secrets -- set ${view.settings.credentialsRef} ...), then: timr-sync resume ${id}`;
+      return `store new credentials (timr-sync secrets set ${view.settings.credentialsRef} --personio-client-id <id> --personio-client-secret <secret>, or the timr pair), then: timr-sync resume ${id}`;
     case 'stopping':
       return 'the run in flight finishes, then the workflow completes';
     case 'stopped':

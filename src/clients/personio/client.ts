@@ -91,6 +91,19 @@ export class PersonioClient {
     return this.paginate(spec, personParams(valid), PersonsList);
   }
 
+  /**
+   * One page of persons (Personio's limit: 50), for work that is paged across activities: pass
+   * the previous page's `next` (the link Personio gave) to read the following page.
+   */
+  async listPersonsPage(filters: PersonFilters = {}, next?: string): Promise<{ persons: Person[]; next?: string }> {
+    const spec = { method: 'GET', template: '/v2/persons' } as const;
+    const valid = this.http.validateBody(spec, PersonFilters, filters);
+    const call: CallSpec = next === undefined ? { ...spec, searchParams: personParams(valid), expect: [200] } : { ...spec, url: next, expect: [200] };
+    const page = await this.http.requestJson(call, PersonsList);
+    const link = page._meta?.links?.next?.href;
+    return { persons: page._data, ...(link !== undefined && { next: link }) };
+  }
+
   /** All persons with this e-mail (normally one; more means the match is ambiguous). */
   async findPersonsByEmail(email: string): Promise<Person[]> {
     const persons: Person[] = [];

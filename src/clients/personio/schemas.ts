@@ -85,6 +85,12 @@ export const Person = z.object({
   status: z.string().optional(),
   /** Employee number as the customer keeps it; not all accounts fill it. */
   employee_number: z.string().nullable().optional(),
+  /**
+   * Hire and termination day (YYYY-MM-DD) where the account exposes them (*unconfirmed*: v2
+   * keeps them on the person's employment; absent, timr's entry/resign dates stay empty).
+   */
+  hire_date: z.string().nullable().optional(),
+  termination_date: z.string().nullable().optional(),
 });
 export type Person = z.infer<typeof Person>;
 

@@ -76,6 +76,9 @@ export const UserCreate = z.object({
   employee_number: z.string().nullable().optional(),
   external_id: z.string().nullable().optional(),
   entry_date: TimrLocalDate.nullable().optional(),
+  resign_date: TimrLocalDate.nullable().optional(),
+  /** Free-form; provisioning records which run created the user (reconcile after a lost answer). */
+  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type UserCreate = z.infer<typeof UserCreate>;
 
