@@ -2,7 +2,12 @@
  * HTTP codec server for the Temporal UI ("Codec Server" endpoint setting) and
  * `temporal --codec-endpoint`: POST /encode and /decode with `{payloads: [...]}` in proto3
  * JSON. The browser calls it cross-origin, so CORS is answered for the configured UI
- * origins only; a bearer token (when configured) limits decryption to authorised users.
+ * origins only; a token (when configured) limits decryption to authorised users.
+ *
+ * The token comes as `Authorization: Bearer <token>` (the Temporal CLI's --codec-auth) or as the
+ * password of HTTP Basic credentials: the UI cannot add a header of its own to codec requests,
+ * but with TEMPORAL_CODEC_INCLUDE_CREDENTIALS the browser sends the Basic credentials a user
+ * entered once at this server's sign-in page (GET /).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
@@ -12,6 +17,7 @@ import { payloadFromJson, payloadToJson, PayloadsRequest } from './payload-json.
 export const DEFAULT_UI_ORIGIN = 'http://localhost:8233';
 // Temporal payloads are capped at 2 MB each by default and the UI batches a page of events.
 const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+const REALM = 'timr-sync codec server';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
@@ -41,11 +47,14 @@ export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
     if (req.method === 'OPTIONS') return;
     if (req.url === '/health') return;
     // Runs before the body is parsed, so unauthorised callers cannot make us decrypt or buffer anything.
-    if (tokenDigest && !bearerMatches(req, tokenDigest)) {
+    if (tokenDigest && !tokenMatches(req, tokenDigest)) {
       return reply
         .code(401)
-        .header('WWW-Authenticate', 'Bearer realm="timr-sync codec server"')
-        .send({ error: 'Missing or wrong bearer token. Send Authorization: Bearer <TIMR_SYNC_CODEC_AUTH_TOKEN>.' });
+        // Basic makes a browser ask for the token (user name: anything, password: the token).
+        .header('WWW-Authenticate', [`Bearer realm="${REALM}"`, `Basic realm="${REALM}", charset="UTF-8"`])
+        .send({
+          error: 'Missing or wrong token. Send Authorization: Bearer <TIMR_SYNC_CODEC_AUTH_TOKEN>, or sign in at / with the token as password.',
+        });
     }
   });
 
@@ -64,6 +73,17 @@ export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
   });
 
   app.get('/health', async () => ({ ok: true }));
+
+  // The sign-in page: reaching it means the browser now holds credentials the UI's requests carry.
+  app.get('/', async (_req, reply) =>
+    reply
+      .type('text/plain; charset=utf-8')
+      .send(
+        tokenDigest
+          ? `Signed in to the timr-sync codec server. The Temporal UI (${[...origins].join(', ')}) can now decode payloads in this browser, if it runs with TEMPORAL_CODEC_INCLUDE_CREDENTIALS=true.\n`
+          : 'This codec server runs without an auth token (TIMR_SYNC_CODEC_AUTH_TOKEN): anyone who reaches it can decode payloads.\n',
+      ),
+  );
 
   const handle = (op: 'encode' | 'decode') => async (req: FastifyRequest, reply: FastifyReply) => {
     const namespace = headerValue(req, 'x-namespace');
@@ -94,10 +114,22 @@ function sha256(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-function bearerMatches(req: FastifyRequest, expectedDigest: Buffer): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(headerValue(req, 'authorization') ?? '');
+/** The token from `Bearer <token>` or from the password of `Basic base64(<user>:<token>)`. */
+function presentedToken(req: FastifyRequest): string | undefined {
+  const header = headerValue(req, 'authorization') ?? '';
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
+  if (!basic?.[1]) return undefined;
+  const credentials = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = credentials.indexOf(':');
+  return colon >= 0 ? credentials.slice(colon + 1) : undefined;
+}
+
+function tokenMatches(req: FastifyRequest, expectedDigest: Buffer): boolean {
+  const token = presentedToken(req);
   // Comparing digests keeps the comparison constant-time regardless of the token's length.
-  return m?.[1] !== undefined && timingSafeEqual(sha256(m[1]), expectedDigest);
+  return token !== undefined && token !== '' && timingSafeEqual(sha256(token), expectedDigest);
 }
 
 function headerValue(req: FastifyRequest, name: string): string | undefined {

@@ -94,6 +94,48 @@ describe('codec server over HTTP', () => {
     expect(preflight.status).toBe(204);
   });
 
+  it('takes the token as the password of HTTP Basic credentials, as a browser sends them for the Temporal UI', async () => {
+    // The UI cannot add an Authorization header to its codec requests; with
+    // TEMPORAL_CODEC_INCLUDE_CREDENTIALS it sends the Basic credentials the browser holds for the
+    // codec server's origin. The user name is ignored.
+    const { base } = await start({ authToken: 'codec-TOKEN-123' });
+    const body = { payloads: [{ metadata: { encoding: b64('json/plain') }, data: b64('1') }] };
+    const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+    const right = await post(`${base}/decode`, body, { authorization: basic('support', 'codec-TOKEN-123') });
+    expect(right.status).toBe(200);
+    expect(right.headers.get('access-control-allow-credentials')).toBe('true');
+    expect((await post(`${base}/decode`, body, { authorization: basic('', 'codec-TOKEN-123') })).status).toBe(200);
+
+    const wrong = await post(`${base}/decode`, body, { authorization: basic('support', 'codec-TOKEN-124') });
+    expect(wrong.status).toBe(401);
+    // The token as the user name (no password) is not accepted either.
+    expect((await post(`${base}/decode`, body, { authorization: basic('codec-TOKEN-123', '') })).status).toBe(401);
+    expect((await post(`${base}/decode`, body, { authorization: 'Basic not-base64-at-all!' })).status).toBe(401);
+    // Both schemes are offered, so a browser knows it may answer with Basic credentials.
+    const challenge = wrong.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(/Basic realm=/);
+    expect(challenge).toMatch(/Bearer realm=/);
+  });
+
+  it('has a sign-in page at / that asks a browser for the token (Basic) and confirms it', async () => {
+    const { base } = await start({ authToken: 'codec-TOKEN-123' });
+    const anonymous = await fetch(`${base}/`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/Basic realm=/);
+    const signedIn = await fetch(`${base}/`, { headers: { authorization: `Basic ${Buffer.from('me:codec-TOKEN-123').toString('base64')}` } });
+    expect(signedIn.status).toBe(200);
+    const text = await signedIn.text();
+    expect(text).toContain('Temporal UI');
+    expect(text).not.toContain('codec-TOKEN-123');
+    // Without a configured token the page says so instead of pretending to authorise anyone.
+    await app?.close();
+    const open = await start();
+    const res = await fetch(`${open.base}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/without an auth token/i);
+  });
+
   it('restricts namespaces when configured', async () => {
     const { base } = await start({ namespaces: ['prod'] });
     expect((await post(`${base}/encode`, { payloads: [] }, { 'x-namespace': 'default' })).status).toBe(403);
