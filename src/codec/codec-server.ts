@@ -48,10 +48,13 @@ export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
     if (req.url === '/health') return;
     // Runs before the body is parsed, so unauthorised callers cannot make us decrypt or buffer anything.
     if (tokenDigest && !tokenMatches(req, tokenDigest)) {
+      // Only the sign-in page challenges with Basic, which makes a browser ask for the token (user
+      // name: anything, password: the token). Offered on the UI's decode calls, the challenge
+      // would hold each of them open behind a browser dialog instead of failing fast.
+      const signIn = req.method === 'GET' && req.url === '/';
       return reply
         .code(401)
-        // Basic makes a browser ask for the token (user name: anything, password: the token).
-        .header('WWW-Authenticate', [`Bearer realm="${REALM}"`, `Basic realm="${REALM}", charset="UTF-8"`])
+        .header('WWW-Authenticate', signIn ? `Basic realm="${REALM}", charset="UTF-8"` : `Bearer realm="${REALM}"`)
         .send({
           error: 'Missing or wrong token. Send Authorization: Bearer <TIMR_SYNC_CODEC_AUTH_TOKEN>, or sign in at / with the token as password.',
         });
