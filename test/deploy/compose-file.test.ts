@@ -18,8 +18,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { DEFAULT_DEPLOYMENT_NAME, VERSIONING_ENV } from '../../src/deploy/worker-version.js';
-import { PROJECT_ROOT } from '../../src/devstack/temporal-cli.js';
-import { resolveTool, TEMPORAL_CLI, toolVersion } from '../../src/devstack/temporal-cli.js';
+import { PROJECT_ROOT, resolveTool, TEMPORAL_CLI, toolVersion } from '../../src/devstack/temporal-cli.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes.js';
 
 const run = promisify(execFile);
@@ -469,7 +468,12 @@ describe('Dockerfile and .dockerignore', () => {
     for (const s of [service('worker'), service('codec-server')]) if (Array.isArray(s.command)) commands.push(s.command);
     const entries = commands.filter((c) => c[0] === 'node' && c[1]?.startsWith('dist/')).map((c) => c[1]!);
     expect(entries).toEqual(expect.arrayContaining(['dist/src/worker.js', 'dist/src/cli/codec-server.js']));
-    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; bin?: Record<string, string> };
+    // The operator CLI in the image: each package.json bin runs dist/src/cli/<name>.js.
+    for (const [name, file] of Object.entries(pkg.bin ?? {})) {
+      expect(read(file), `${file} runs the compiled ${name}`).toContain(`'${name}.js'`);
+      entries.push(`dist/src/cli/${name}.js`);
+    }
     const builtins = new Set(builtinModules);
     for (const entry of entries) {
       const source = path.join(PROJECT_ROOT, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
