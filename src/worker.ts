@@ -9,6 +9,8 @@
  * "Deploying a workflow change").
  *
  *   npm run worker            # connection from TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / profile
+ *   TIMR_SYNC_METRICS_PORT=9464 npm run worker   # + /metrics, /healthz, /readyz (TIMR_SYNC_METRICS_HOST, default 127.0.0.1)
+ *   TIMR_SYNC_LOG_LEVEL=debug  # JSON log lines on stdout (default info)
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,6 +21,8 @@ import { endpointsFromEnv, type ActivityDeps } from './activities/deps.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { currentVersion } from './deploy/deployments.js';
 import { VERSIONING_ENV, versionLabel, workerVersionFromEnv, type WorkerVersion } from './deploy/worker-version.js';
+import { installWorkerRuntime, metricsPortFromEnv } from './observability/runtime.js';
+import { startObservabilityServer } from './observability/server.js';
 import { secretStoreFromEnv } from './secrets/index.js';
 import { TASK_QUEUE } from './workflows/ids.js';
 
@@ -61,6 +65,10 @@ export function bundleWorkflows(): Promise<{ code: string }> {
 }
 
 async function main(): Promise<void> {
+  // Before the first connection: the Runtime carries the JSON logger and the SDK's metrics exporter.
+  const metricsPort = metricsPortFromEnv();
+  const { sdkMetricsUrl } = await installWorkerRuntime({ sdkMetrics: metricsPort !== undefined });
+  const obs = metricsPort !== undefined ? await startObservabilityServer({ port: metricsPort, host: process.env.TIMR_SYNC_METRICS_HOST ?? '127.0.0.1', ...(sdkMetricsUrl && { sdkMetricsUrl }) }) : undefined;
   const config = loadClientConnectConfig();
   const connection = await NativeConnection.connect(config.connectionOptions);
   const namespace = config.namespace ?? 'default';
@@ -75,6 +83,8 @@ async function main(): Promise<void> {
     dataConverter: await dataConverterFromEnv(),
   });
   const running = worker.run();
+  obs?.watch({ worker, connection, namespace });
+  if (obs) console.log(`worker metrics: ${obs.url}/metrics · health: ${obs.url}/healthz, ${obs.url}/readyz`);
   const where = `${TASK_QUEUE} on ${config.connectionOptions.address ?? 'localhost:7233'} / ${namespace}`;
   if (!version) {
     console.log(`worker polling ${where}, unversioned (${VERSIONING_ENV.mode}=off)`);
@@ -90,6 +100,7 @@ async function main(): Promise<void> {
   }
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
   await running;
+  await obs?.close();
   await connection.close();
 }
 

@@ -15,6 +15,8 @@ import { provisionBatch, readPersonioPage } from './provision-users.js';
 import { removeEntryPeriods } from './remove-periods.js';
 import { progress } from './heartbeat.js';
 import { withTenant } from './tenant-activity.js';
+import { log } from '../observability/logger.js';
+import * as metrics from '../observability/metrics.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -26,11 +28,33 @@ export function createActivities(deps: ActivityDeps) {
 
     async planSyncRun(input: PlanInput) {
       const parsed = PlanInput.parse(input);
-      return withTenant(deps, parsed, ({ timr, personio }) => planRun(timr, personio, parsed));
+      const tenant = parsed.tenantId;
+      const started = Date.now();
+      metrics.notePlanStarted(parsed.runId, started);
+      const plan = await withTenant(deps, parsed, ({ timr, personio }) =>
+        planRun(timr, personio, parsed, ({ untransferred, quarantined }) => {
+          metrics.entriesQuarantined.set({ tenant }, quarantined);
+          const oldest = Math.min(...untransferred.map((e) => Date.parse(e.end ?? e.last_modified)));
+          metrics.oldestUntransferredAge.set({ tenant }, Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
+        }),
+      );
+      metrics.planDuration.observe({ tenant }, (Date.now() - started) / 1000);
+      log().info({ tenantId: tenant, runId: parsed.runId, entries: plan.entries.length, quarantined: plan.quarantined.length, more: plan.more }, 'run planned');
+      return plan;
     },
 
     async postPeriods(input: PostBatchInput) {
-      return withTenant(deps, input, ({ personio }, secrets) => postBatch(personio, input, Context.current().info.attempt, secrets));
+      const result = await withTenant(deps, input, ({ personio }, secrets) => postBatch(personio, input, Context.current().info.attempt, secrets));
+      const runId = Context.current().info.workflowExecution?.workflowId;
+      for (const r of result.results) {
+        if (!r.ok) {
+          metrics.entriesFailed.inc({ tenant: input.tenantId, step: 'post' });
+          log().warn({ tenantId: input.tenantId, runId, entryId: r.entryId, failureType: r.failureType }, 'Personio refused an entry');
+        } else {
+          log().info({ tenantId: input.tenantId, runId, entryId: r.entryId, periods: r.periodIds.length }, 'entry posted');
+        }
+      }
+      return result;
     },
 
     async removePeriods(input: RemoveInput) {
@@ -38,7 +62,15 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async lockEntries(input: LockBatchInput) {
-      return withTenant(deps, input, ({ timr }, secrets) => lockBatch(timr, input, secrets));
+      const result = await withTenant(deps, input, ({ timr }, secrets) => lockBatch(timr, input, secrets));
+      const tenant = input.tenantId;
+      for (const r of result.results) {
+        if (r.outcome === 'locked') metrics.entriesTransferred.inc({ tenant });
+        if (r.outcome === 'refused') metrics.entriesFailed.inc({ tenant, step: 'lock' });
+        log()[r.outcome === 'refused' ? 'warn' : 'info']({ tenantId: tenant, runId: input.runId, entryId: r.entryId, outcome: r.outcome }, 'entry lock');
+      }
+      metrics.noteRunLocked(tenant, input.runId, Date.now());
+      return result;
     },
 
     /** Read-only: after a lock batch failed for good, which entries does timr hold locked with our record? */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PersonioClient } from '../clients/personio/client.js';
 import type { Person } from '../clients/personio/schemas.js';
 import type { TimrClient } from '../clients/timr/client.js';
+import type { WorkingTime } from '../clients/timr/schemas.js';
 import { buildPersonIndex } from '../domain/employee-matching.js';
 import { entryLabel } from '../domain/entry-label.js';
 import { collectWork, fateOfSkip } from './collect-work.js';
@@ -48,13 +49,18 @@ export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, '
   };
 }
 
+/** What the plan saw, for metrics only (never into workflow history). */
+export type PlanObserver = (seen: { untransferred: readonly WorkingTime[]; quarantined: number }) => void;
+
 /**
  * Everything one run will do, in a form small enough for workflow history: at most
  * `chunkSize` entries (oldest first); `more` tells the tenant loop to start another run.
  * Every entry of the window is in `entries`, in `quarantined`, or has a fate in `fates`.
  */
-export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput): Promise<RunPlan> {
+export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput, observe?: PlanObserver): Promise<RunPlan> {
   const work = await collectWork(timr, input);
+  // Finished entries this plan leaves untransferred (planned, beyond the chunk, or quarantined): for metrics.
+  const untransferred: WorkingTime[] = work.invalid.map(({ entry }) => entry);
   const zone = work.ctx.config.timezone;
   const quarantined: QuarantinedEntry[] = work.invalid.map(({ entry, reason, code }) => ({ ...entryLabel(entry, zone), reason, code, lastModified: entry.last_modified }));
 
@@ -64,6 +70,7 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
   let more = false;
   for (const entry of candidates) {
     const plan = planEntry(entry, work.ctx, index, work.notOursFor(entry));
+    if (plan.ok || 'quarantine' in plan) untransferred.push(entry);
     if (plan.ok) {
       if (entries.length >= input.chunkSize) {
         more = true;
@@ -78,6 +85,7 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
       work.fates.add(fate, reason, entryLabel(entry, zone), plan.skip);
     }
   }
+  observe?.({ untransferred, quarantined: quarantined.length });
   return {
     entries,
     quarantined,

@@ -11,6 +11,7 @@ import type { TenantRef } from './contracts.js';
 import { clientsFor, type ActivityDeps, type TenantClients } from './deps.js';
 import { toActivityFailure } from './failures.js';
 import { withPulse } from './heartbeat.js';
+import { rememberSecrets } from '../observability/logger.js';
 
 function scrub(failure: ApplicationFailure, secrets: TenantSecrets | undefined): ApplicationFailure {
   if (!secrets) return failure;
@@ -33,6 +34,7 @@ async function inTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: Ten
   let secrets: TenantSecrets | undefined;
   try {
     secrets = await deps.secrets.get(ref.credentialsRef);
+    rememberSecrets(secrets);
   } catch (err) {
     if (err instanceof SecretNotFoundError) {
       // Same remedy as rejected credentials: store them, then resume the tenant.

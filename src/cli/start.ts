@@ -19,6 +19,7 @@ import { tenantStatus } from '../control/tenants.js';
 import { allDemoTenantSettings } from '../devstack/demo-tenants.js';
 import { startEmbeddedStack } from '../devstack/embedded-stack.js';
 import { ONBOARDING_TENANT_ID, onboardingTenantSeed, writeOnboardingFiles } from '../devstack/onboarding-tenant.js';
+import { metricsPortFromEnv } from '../observability/runtime.js';
 import { secretStoreFromEnv } from '../secrets/index.js';
 import { PROJECT_ROOT } from '../devstack/temporal-cli.js';
 import { DEMO_TENANT_ID, generateDemoData } from '../sandbox/demo-data/index.js';
@@ -45,6 +46,8 @@ const codecKeysFile = codecKeysFileFromEnv(process.env);
 if (!process.env.TIMR_SYNC_CODEC_KEY) await ensureCodecKeyFile(codecKeysFile);
 const codec = new AesGcmPayloadCodec(await loadCodecKeyring(process.env));
 const onboarding = values['onboarding-tenant'] === 'none' ? undefined : onboardingTenantSeed(values['onboarding-tenant']);
+// npm start serves metrics and health by default (9464, Prometheus' conventional exporter port); TIMR_SYNC_METRICS_PORT moves it.
+const metricsPort = metricsPortFromEnv() ?? 9464;
 const stack = await startEmbeddedStack({
   seed,
   dataDir,
@@ -54,7 +57,9 @@ const stack = await startEmbeddedStack({
   ...(onboarding && { extraSandboxTenants: [onboarding] }),
   ...(values.db && { dbFilename: path.resolve(values.db) }),
   log,
+  metricsPort,
 });
+if (stack.metricsUrl) log(`worker metrics: ${stack.metricsUrl}/metrics · health: ${stack.metricsUrl}/healthz, ${stack.metricsUrl}/readyz`);
 
 let stopping = false;
 const shutdown = async (signal: string) => {

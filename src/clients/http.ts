@@ -19,6 +19,7 @@ import {
   type Vendor,
 } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { limiterWait, vendorRateLimited, vendorRequests } from '../observability/metrics.js';
 import { describeIssues, errorFromResponse, type RawResponse } from './response-errors.js';
 import { RETRY_PROFILES, withRetries, type RetryProfile } from './retry.js';
 import { getSharedTokenCache, type ClientCredentials, type TokenCache, type TokenKey } from './token-cache.js';
@@ -184,8 +185,8 @@ export class VendorHttp {
   }
 
   private async send(method: CallSpec['method'], url: string, token: string, spec: CallSpec): Promise<RawResponse> {
-    await this.opts.limiter?.acquire();
-    const res = await got(url, {
+    await this.acquire();
+    const res = await this.counted(got(url, {
       method,
       headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...this.opts.headers },
       ...(spec.searchParams !== undefined && { searchParams: spec.searchParams }),
@@ -195,8 +196,29 @@ export class VendorHttp {
       throwHttpErrors: false,
       followRedirect: false,
       responseType: 'text',
-    });
+    }));
     return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  private async acquire(): Promise<void> {
+    if (!this.opts.limiter) return;
+    const start = performance.now();
+    await this.opts.limiter.acquire();
+    limiterWait.observe({ vendor: this.vendor }, (performance.now() - start) / 1000);
+  }
+
+  /** Counts every request sent, by status, and the vendor's 429s. */
+  private async counted<R extends { statusCode: number }>(sent: Promise<R>): Promise<R> {
+    let res: R;
+    try {
+      res = await sent;
+    } catch (err) {
+      vendorRequests.inc({ vendor: this.vendor, status: 'network' });
+      throw err;
+    }
+    vendorRequests.inc({ vendor: this.vendor, status: String(res.statusCode) });
+    if (res.statusCode === 429) vendorRateLimited.inc({ vendor: this.vendor });
+    return res;
   }
 
   /** A got failure without a response: connection reset, refused, timed out. Nothing of got's error is kept. */
@@ -219,8 +241,8 @@ export class VendorHttp {
     return withRetries(this.retry, async () => {
       let res: RawResponse;
       try {
-        await this.opts.limiter?.acquire();
-        const r = await got.post(this.opts.tokenUrl, {
+        await this.acquire();
+        const r = await this.counted(got.post(this.opts.tokenUrl, {
           form: {
             grant_type: 'client_credentials',
             client_id: this.opts.credentials.clientId,
@@ -233,7 +255,7 @@ export class VendorHttp {
           throwHttpErrors: false,
           followRedirect: false,
           responseType: 'text',
-        });
+        }));
         res = { status: r.statusCode, headers: r.headers, body: r.body };
       } catch (err) {
         throw this.networkFailure(err, ctx);

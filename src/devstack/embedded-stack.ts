@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildCodecServer } from '../codec/codec-server.js';
 import { AesGcmPayloadCodec, ensureCodecKeyFile, loadCodecKeyFile } from '../codec/index.js';
@@ -13,6 +13,9 @@ import { startTenant } from '../control/tenants.js';
 import type { TenantSettingsInput } from '../domain/tenant-settings.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
 import type { Seed, TenantSeed } from '../sandbox/seed.js';
+import { createLogger, setLogger, type LogLevelName } from '../observability/logger.js';
+import { installWorkerRuntime } from '../observability/runtime.js';
+import { startObservabilityServer } from '../observability/server.js';
 import { FileSecretStore, type ListableSecretStore } from '../secrets/index.js';
 import { createSyncWorker } from '../worker.js';
 import { startDevServer, type DevServer } from './dev-server.js';
@@ -36,6 +39,8 @@ export interface EmbeddedStackOptions {
   /** More sandbox tenants beyond the seed's (e.g. one to onboard), seeded but not started. */
   extraSandboxTenants?: TenantSeed[];
   log: (msg: string) => void;
+  /** Serve /metrics, /healthz and /readyz on this port (0: a free one); off when omitted. */
+  metricsPort?: number;
 }
 
 export interface EmbeddedStack {
@@ -45,13 +50,17 @@ export interface EmbeddedStack {
   worker: Worker;
   secrets: ListableSecretStore;
   codecUrl?: string;
+  /** The worker's observability endpoint, when metricsPort was given. */
+  metricsUrl?: string;
   startTenants(settings: TenantSettingsInput[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const { log } = opts;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // JSON lines; info-level product lines only when asked (TIMR_SYNC_LOG_LEVEL), the console is the start banner's.
+  setLogger(createLogger({ level: (process.env.TIMR_SYNC_LOG_LEVEL as LogLevelName | undefined) ?? 'warn' }));
+  const { sdkMetricsUrl } = await installWorkerRuntime({ sdkMetrics: opts.metricsPort !== undefined, sdkLogLevel: 'WARN' });
   const stoppers: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) await s().catch((err) => log(`shutdown: ${(err as Error).message}`));
@@ -119,6 +128,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
       worker.shutdown();
       await running;
     });
+    let metricsUrl: string | undefined;
+    if (opts.metricsPort !== undefined) {
+      const obs = await startObservabilityServer({ port: opts.metricsPort, ...(sdkMetricsUrl && { sdkMetricsUrl }), target: { worker, connection: nativeConnection } });
+      stoppers.push(() => obs.close());
+      metricsUrl = obs.url;
+    }
 
     return {
       devServer,
@@ -127,6 +142,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
       worker,
       secrets,
       ...(codecUrl && { codecUrl }),
+      ...(metricsUrl && { metricsUrl }),
       async startTenants(settings) {
         for (const s of settings) await startTenant(client, s);
       },
