@@ -11,6 +11,7 @@
  *   npm run worker            # connection from TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / profile
  *   TIMR_SYNC_METRICS_PORT=9464 npm run worker   # + /metrics, /healthz, /readyz (TIMR_SYNC_METRICS_HOST, default 127.0.0.1)
  *   TIMR_SYNC_LOG_LEVEL=debug  # JSON log lines on stdout (default info)
+ *   TIMR_SYNC_TASK_QUEUE=…      # another task queue than the product's (tests, isolated setups)
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +22,8 @@ import { endpointsFromEnv, type ActivityDeps } from './activities/deps.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { currentVersion } from './deploy/deployments.js';
 import { VERSIONING_ENV, versionLabel, workerVersionFromEnv, type WorkerVersion } from './deploy/worker-version.js';
+import type { Logger } from '@temporalio/common';
+import { log, temporalLogger } from './observability/logger.js';
 import { installWorkerRuntime, metricsPortFromEnv } from './observability/runtime.js';
 import { startObservabilityServer } from './observability/server.js';
 import { secretStoreFromEnv } from './secrets/index.js';
@@ -60,8 +63,8 @@ export function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
 }
 
 /** The workflow code this process runs, bundled once: its hash is part of the default build id. */
-export function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+export function bundleWorkflows(logger?: Logger): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...(logger && { logger }) });
 }
 
 async function main(): Promise<void> {
@@ -72,11 +75,14 @@ async function main(): Promise<void> {
   const config = loadClientConnectConfig();
   const connection = await NativeConnection.connect(config.connectionOptions);
   const namespace = config.namespace ?? 'default';
-  const workflowBundle = await bundleWorkflows();
+  // The bundler's webpack report is noise for operators: warnings and errors only, as JSON lines.
+  const workflowBundle = await bundleWorkflows(temporalLogger(log(), 'WARN'));
   const version = workerVersionFromEnv(process.env, workflowBundle.code);
+  const taskQueue = process.env.TIMR_SYNC_TASK_QUEUE?.trim() || TASK_QUEUE;
   const worker = await createSyncWorker({
     connection,
     namespace,
+    taskQueue,
     workflowBundle,
     ...(version && { version }),
     deps: { endpoints: endpointsFromEnv(), secrets: secretStoreFromEnv() },
@@ -84,18 +90,19 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   obs?.watch({ worker, connection, namespace });
-  if (obs) console.log(`worker metrics: ${obs.url}/metrics · health: ${obs.url}/healthz, ${obs.url}/readyz`);
-  const where = `${TASK_QUEUE} on ${config.connectionOptions.address ?? 'localhost:7233'} / ${namespace}`;
+  const logger = log();
+  if (obs) logger.info({ metrics: `${obs.url}/metrics`, health: `${obs.url}/healthz`, ready: `${obs.url}/readyz` }, `worker metrics: ${obs.url}/metrics`);
+  const where = `${taskQueue} on ${config.connectionOptions.address ?? 'localhost:7233'} / ${namespace}`;
   if (!version) {
-    console.log(`worker polling ${where}, unversioned (${VERSIONING_ENV.mode}=off)`);
+    logger.info(`worker polling ${where}, unversioned (${VERSIONING_ENV.mode}=off)`);
   } else {
-    console.log(`worker polling ${where} as version ${versionLabel(version)}`);
+    logger.info(`worker polling ${where} as version ${versionLabel(version)}`);
     const current = await currentVersion(connection, namespace, version.deploymentName).catch(() => undefined);
     if (current && current.buildId !== version.buildId) {
-      console.log(`current version is ${versionLabel(current)}: new workflows, and tenants moving on, go there until this version is made current`);
+      logger.info(`current version is ${versionLabel(current)}: new workflows, and tenants moving on, go there until this version is made current`);
     }
     if (current?.buildId !== version.buildId) {
-      console.log(`make it current with: temporal worker deployment set-current-version --deployment-name ${version.deploymentName} --build-id ${version.buildId}`);
+      logger.info(`make it current with: temporal worker deployment set-current-version --deployment-name ${version.deploymentName} --build-id ${version.buildId}`);
     }
   }
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
@@ -106,7 +113,8 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
+    log().fatal(err instanceof Error ? err.message : String(err));
+    log().flush();
     process.exit(1);
   });
 }

@@ -3,14 +3,31 @@
  * per tenant match what the runs reported, the JSON log lines parse, carry tenant/run/entry ids
  * and no secret, and the health endpoints follow the worker's state.
  */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger, setLogger, temporalLogger } from '../../src/observability/logger.js';
 import { startObservabilityServer, type ObservabilityServer } from '../../src/observability/server.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal.js';
 import { waitUntil } from '../helpers/wait.js';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 const lines: string[] = [];
 const sink = new Writable({
@@ -138,4 +155,65 @@ describe('worker metrics, JSON logs and health', () => {
     expect(await (await fetch(`${obs.url}/readyz`)).json()).toMatchObject({ ready: false, worker: 'STOPPED' });
     expect((await fetch(`${obs.url}/healthz`)).status).toBe(200);
   });
+});
+
+describe('npm run worker with TIMR_SYNC_METRICS_PORT', () => {
+  let fx: SyncFixture;
+  beforeAll(async () => {
+    fx = await startSyncFixture(generateDemoData({ seed: 3, tenants: 1, employees: 4, days: 7 }));
+  }, 60_000);
+  afterAll(async () => {
+    await fx?.teardown();
+  });
+
+  it('serves the SDK runtime metrics beside the product metrics, is ready, logs JSON lines only and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/worker.ts')], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+        TIMR_SYNC_TASK_QUEUE: uniqueTaskQueue('obs-worker'),
+        TIMR_SYNC_WORKER_VERSIONING: 'off',
+        TIMR_SYNC_METRICS_PORT: String(port),
+        TIMR_SYNC_CODEC_KEY: Buffer.alloc(32, 7).toString('base64'),
+        TIMR_SYNC_SECRETS_DIR: fx.secretsDir,
+        TIMR_BASE_URL: fx.sandbox.timrBaseUrl,
+        TIMR_TOKEN_URL: fx.sandbox.timrTokenUrl,
+        PERSONIO_BASE_URL: fx.sandbox.personioBaseUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitUntil(`worker ready on ${base}`, async () => {
+        if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}`);
+        return (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200;
+      }, 60_000, 250).catch((err: Error) => {
+        throw new Error(`${err.message}\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr.slice(0, 2000)}`);
+      });
+      let text = '';
+      // The SDK's exporter fills in once the worker has polled.
+      await waitUntil('SDK metrics', async () => {
+        text = await (await fetch(`${base}/metrics`)).text();
+        return /^temporal_\w+/m.test(text);
+      }, 30_000, 250);
+      expect(text).toContain('# HELP timr_sync_entries_transferred_total');
+      expect(text).toMatch(/^temporal_\w*poll\w*/m);
+      expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ ready: true, worker: 'RUNNING', temporal: 'reachable' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const lines = stdout.split('\n').filter((l) => l.length > 0);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
+    expect(lines.some((l) => (JSON.parse(l) as { msg?: string }).msg?.startsWith('worker polling'))).toBe(true);
+  }, 120_000);
 });
