@@ -11,5 +11,7 @@ export default defineConfig({
     // Two cores: more parallel files only adds contention with the dev server.
     maxWorkers: 2,
     reporters: ['default'],
+    // The product's JSON logs (src/observability/logger.ts) stay quiet unless asked; tests that read them set their own logger.
+    env: { TIMR_SYNC_LOG_LEVEL: process.env.TIMR_SYNC_LOG_LEVEL ?? 'error' },
   },
 });

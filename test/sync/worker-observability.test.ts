@@ -177,6 +177,7 @@ describe('npm run worker with TIMR_SYNC_METRICS_PORT', () => {
         TIMR_SYNC_TASK_QUEUE: uniqueTaskQueue('obs-worker'),
         TIMR_SYNC_WORKER_VERSIONING: 'off',
         TIMR_SYNC_METRICS_PORT: String(port),
+        TIMR_SYNC_LOG_LEVEL: 'info',
         TIMR_SYNC_CODEC_KEY: Buffer.alloc(32, 7).toString('base64'),
         TIMR_SYNC_SECRETS_DIR: fx.secretsDir,
         TIMR_BASE_URL: fx.sandbox.timrBaseUrl,

@@ -1,6 +1,7 @@
 import { ANSWER_TIMEOUT_ENV, DEFAULT_ANSWER_TIMEOUT_SECONDS } from './answer-deadline.js';
 import type { Command } from './command.js';
 import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
 import { onboardCommand } from './onboard.js';
 import { provisionCommand } from './provision.js';
 import { secretsCommand } from './secrets.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   configCommand,
   stopCommand,
   replayCommand,
+  doctorCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
