@@ -34,7 +34,8 @@ export function createActivities(deps: ActivityDeps) {
       const plan = await withTenant(deps, parsed, ({ timr, personio }) =>
         planRun(timr, personio, parsed, ({ untransferred, quarantined }) => {
           metrics.entriesQuarantined.set({ tenant }, quarantined);
-          const oldest = Math.min(...untransferred.map((e) => Date.parse(e.end ?? e.last_modified)));
+          // A loop, not Math.min(...): a big backfill window would overflow the argument list.
+          const oldest = untransferred.reduce((min, e) => Math.min(min, Date.parse(e.end ?? e.last_modified)), Infinity);
           metrics.oldestUntransferredAge.set({ tenant }, Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
         }),
       );
