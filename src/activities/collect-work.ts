@@ -24,6 +24,8 @@ export interface CollectInput {
   lookbackDays: number;
   held: Record<string, string>;
   deletionWatermark: string | null;
+  /** Deletions to hand over at most (planning: one run's worth); the watermark stops before the rest. */
+  maxDeletions?: number;
   /** Clock for the look-back window (tests pin it). */
   now?: Date;
 }
@@ -44,9 +46,11 @@ export interface CollectedWork {
   fates: FateTally;
   /** Non-attendance types the tenant has not decided on (Zeitausgleich or ignore). */
   decisions: TypeDecision[];
-  /** Held entries that need nothing any more (deleted, retyped to an absence, no longer changeable). */
+  /** Held entries no longer held: deleted, retyped, done, or changed in timr (then judged afresh). */
   releasedQuarantine: string[];
   deletions: PlannedDeletion[];
+  /** Further deletions beyond `maxDeletions` (the next run's). */
+  moreDeletions: boolean;
   deletionWatermark: string | null;
   /** Period ids other live entries of the same employee around this entry's date have recorded. */
   notOursFor(entry: WorkingTime): string[];
@@ -126,7 +130,8 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   const withdrawn: WorkingTime[] = [];
   const fates = new FateTally();
   const entriesByType = new Map<string, number>();
-  // Held ids still held or up for another try; the rest are released.
+  // Held ids still held (unchanged in timr); the rest are released — an edited one is judged
+  // afresh by this very plan (and held again, with its new last_modified, if it still must be).
   const stillConcerned = new Set<string>();
   const claims = new Map<string, Claim[]>();
   const claimOf = (entry: WorkingTime, done: boolean, takesTime = true) => {
@@ -161,7 +166,6 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
       stillConcerned.add(entry.id);
       continue;
     }
-    if (c.kind !== 'skip') stillConcerned.add(entry.id);
     if (c.kind === 'skip' && booksNothing(c.code) && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
     else if (c.kind === 'skip') {
       const { fate, reason } = fateOfSkip(c.code, entry, ctx);
@@ -170,18 +174,40 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     else eligible.push(entry);
   }
 
-  const deletions: PlannedDeletion[] = [];
-  let deletionWatermark = input.deletionWatermark;
+  // The deletion feed, oldest first, cut at a timestamp boundary after maxDeletions: the
+  // watermark then stops there and the next run goes on (rows sharing one last_modified are
+  // taken together, or `last_modified_after` would skip the ones left behind).
+  const deletedRows: { at: number; lastModified: string; deletion?: PlannedDeletion }[] = [];
   let deletedSeen = 0;
   for await (const deleted of timr.listDeletedWorkingTimes(input.deletionWatermark ?? undefined)) {
     if (++deletedSeen % 100 === 0) {
       progress({ listed, deletedSeen });
       stopIfCancelled();
     }
-    // Compare instants, not strings: timr may vary the fractional-second precision.
-    if (!deletionWatermark || Date.parse(deleted.last_modified) > Date.parse(deletionWatermark)) deletionWatermark = deleted.last_modified;
     const record = readSyncMetadata(deleted.metadata);
-    if (record && record.periodIds.length) deletions.push({ entryId: deleted.id, periodIds: record.periodIds, lastModified: deleted.last_modified });
+    // Compare instants, not strings: timr may vary the fractional-second precision.
+    deletedRows.push({
+      at: Date.parse(deleted.last_modified),
+      lastModified: deleted.last_modified,
+      ...(record && record.periodIds.length && { deletion: { entryId: deleted.id, periodIds: record.periodIds, lastModified: deleted.last_modified } }),
+    });
+  }
+  deletedRows.sort((a, b) => a.at - b.at);
+  const maxDeletions = input.maxDeletions ?? Number.POSITIVE_INFINITY;
+  const deletions: PlannedDeletion[] = [];
+  let deletionWatermark = input.deletionWatermark;
+  let moreDeletions = false;
+  for (let i = 0; i < deletedRows.length; ) {
+    let j = i;
+    while (j < deletedRows.length && deletedRows[j]!.at === deletedRows[i]!.at) j++;
+    const group = deletedRows.slice(i, j).flatMap((r) => (r.deletion ? [r.deletion] : []));
+    if (deletions.length > 0 && deletions.length + group.length > maxDeletions) {
+      moreDeletions = true;
+      break;
+    }
+    deletions.push(...group);
+    if (!deletionWatermark || deletedRows[i]!.at > Date.parse(deletionWatermark)) deletionWatermark = deletedRows[i]!.lastModified;
+    i = j;
   }
   const releasedQuarantine = Object.keys(input.held).filter((id) => !stillConcerned.has(id));
 
@@ -205,5 +231,5 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     return (claims.get(entry.user.id) ?? []).filter((c) => c.entryId !== entry.id && Math.abs(c.startMs - startMs) <= 2 * DAY_MS).flatMap((c) => c.periodIds);
   };
   const decisions = undecidedTypes(types, config, entriesByType);
-  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, deletionWatermark, notOursFor };
+  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, moreDeletions, deletionWatermark, notOursFor };
 }

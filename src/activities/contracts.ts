@@ -79,6 +79,20 @@ export const QuarantinedEntry = EntryLabel.extend({
 });
 export type QuarantinedEntry = z.infer<typeof QuarantinedEntry>;
 
+/**
+ * Quarantined entries the tenant does not hold (its hold list is full, see TenantState.held):
+ * planning derives them again every run, and the check leaves them alone while they are
+ * unchanged. What lands in history is a count, a digest of their (id, last_modified) pairs and
+ * a bounded sample; the whole list is on demand (the listQuarantine activity).
+ */
+export const QuarantineSummary = z.object({
+  count: z.number().int().nonnegative(),
+  /** quarantineDigest() of the entries; null when there are none. */
+  digest: z.string().nullable(),
+  sample: z.array(QuarantinedEntry),
+});
+export type QuarantineSummary = z.infer<typeof QuarantineSummary>;
+
 export const PlannedDeletion = z.object({
   entryId: z.string(),
   periodIds: z.array(z.string()),
@@ -107,6 +121,13 @@ export const PlanInput = TenantRef.extend({
   deletionWatermark: z.string().nullable(),
   /** The check only: digest of the window fates the tenant shows; unchanged fates are not sent again. */
   windowDigest: z.string().nullable().optional(),
+  /**
+   * How many of its quarantined entries the plan may hand over to be held (the room left in the
+   * tenant's bounded hold list); the rest are summarised (RunPlan.unheld). Absent: all of them.
+   */
+  holdRoom: z.number().int().nonnegative().optional(),
+  /** The check only: digest of the quarantined entries the tenant does not hold (QuarantineSummary.digest). */
+  quarantineDigest: z.string().nullable().optional(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
 
@@ -117,9 +138,16 @@ export const WindowFates = z.object({
 });
 export type WindowFates = z.infer<typeof WindowFates>;
 
+/** Deletions one run removes at most (the rest, and the watermark past them, come next run). */
+export const MAX_DELETIONS_PER_RUN = 200;
+
 export const RunPlan = z.object({
   entries: z.array(PlannedEntry),
+  /** Quarantined entries to hold (at most PlanInput.holdRoom); the others are in `unheld`. */
   quarantined: z.array(QuarantinedEntry),
+  /** Quarantined entries beyond the hold room: count, digest, sample. Absent in older histories. */
+  unheld: QuarantineSummary.optional(),
+  /** At most MAX_DELETIONS_PER_RUN, oldest first; `more` when there are further ones. */
   deletions: z.array(PlannedDeletion),
   /**
    * Fates of the window's entries this run writes nothing for (transferred before, waiting,
@@ -130,7 +158,7 @@ export const RunPlan = z.object({
   decisions: z.array(TypeDecision).optional(),
   /** Highest deletion last_modified covered by `deletions` (advance the watermark to it). */
   deletionWatermark: z.string().nullable(),
-  /** More eligible entries exist beyond this chunk. */
+  /** More eligible entries (or deletions) exist beyond this chunk. */
   more: z.boolean(),
   /** Held entries that need nothing any more (deleted, retyped, no longer changeable). */
   releasedQuarantine: z.array(z.string()),

@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps.js';
 import { reportWorkerHealth } from './health-check.js';
 import { inspectLocks, lockBatch } from './lock-entry.js';
 import { resolveWrites } from './resolve-writes.js';
-import { checkTenantWork, planRun } from './plan-sync-run.js';
+import { checkTenantWork, listQuarantine, planRun } from './plan-sync-run.js';
 import { postBatch } from './post-periods.js';
 import { provisionBatch, readPersonioPage } from './provision-users.js';
 import { removeEntryPeriods } from './remove-periods.js';
@@ -24,6 +24,11 @@ export function createActivities(deps: ActivityDeps) {
 
     async checkForWork(input: Omit<PlanInput, 'runId' | 'chunkSize'>) {
       return withTenant(deps, input, ({ timr }) => checkTenantWork(timr, input));
+    },
+
+    /** A page of the window's whole quarantine (the tenant keeps counts and a sample), on demand. */
+    async listQuarantine(input: Omit<PlanInput, 'runId' | 'chunkSize'> & { offset: number; limit: number }) {
+      return withTenant(deps, input, ({ timr, personio }) => listQuarantine(timr, personio, input));
     },
 
     async planSyncRun(input: PlanInput) {

@@ -5,10 +5,15 @@ import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime } from '../clients/timr/schemas.js';
 import { buildPersonIndex } from '../domain/employee-matching.js';
 import { entryLabel } from '../domain/entry-label.js';
-import { collectWork, fateOfSkip } from './collect-work.js';
-import type { PlanInput, PlannedEntry, QuarantinedEntry, RunPlan, WindowFates, WorkCheck } from './contracts.js';
+import { QUARANTINE_CAUSES } from '../domain/entry-fates.js';
+import { collectWork, fateOfSkip, type CollectedWork } from './collect-work.js';
+import { MAX_DELETIONS_PER_RUN, type PlanInput, type PlannedEntry, type QuarantinedEntry, type QuarantineSummary, type RunPlan, type WindowFates, type WorkCheck } from './contracts.js';
 import { progress } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
+import { quarantineDigest } from './quarantine-digest.js';
+
+/** Quarantined entries a summary names with their reasons (the count and digest cover all). */
+export const QUARANTINE_SAMPLE_LIMIT = 50;
 
 async function allPersons(personio: PersonioClient): Promise<Person[]> {
   const persons: Person[] = [];
@@ -25,22 +30,28 @@ function digestOf(window: WindowFates): string {
 }
 
 /**
- * The cheap check of the tenant loop: is there anything to transfer or remove? It also tells
- * the tenant what every entry of the window is, when that changed since the tenant last heard
- * (a quiet tenant's history then grows by a digest per cycle, not by the whole view).
+ * The cheap check of the tenant loop: is there anything to transfer or remove? Quarantined
+ * entries the tenant does not hold are not new work while they are exactly those the last run
+ * summarised (same digest). It also tells the tenant what every entry of the window is, when
+ * that changed since the tenant last heard (a quiet tenant's history then grows by a digest per
+ * cycle, not by the whole view).
  */
 export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, 'runId' | 'chunkSize'>): Promise<WorkCheck> {
   const work = await collectWork(timr, input);
-  const pendingEntries = work.eligible.length + work.withdrawn.length;
+  const candidates = [...work.withdrawn, ...work.eligible, ...work.invalid.map((i) => i.entry)];
+  const digest = quarantineDigest(candidates.map((e) => ({ entryId: e.id, lastModified: e.last_modified })));
+  const onlyKnownQuarantine = digest !== null && digest === input.quarantineDigest;
+  const pendingEntries = onlyKnownQuarantine ? 0 : work.eligible.length + work.withdrawn.length;
   const zone = work.ctx.config.timezone;
-  // What a run would transfer, quarantine or withdraw is pending until that run says more.
-  for (const entry of [...work.withdrawn, ...work.eligible, ...work.invalid.map((i) => i.entry)]) {
-    work.fates.add('pending', 'new or changed in timr: the next run transfers it', entryLabel(entry, zone));
+  for (const entry of candidates) {
+    if (onlyKnownQuarantine) work.fates.add('quarantined', 'quarantined by the last run, unchanged in timr since (reasons: timr-sync report)', entryLabel(entry, zone));
+    // What a run would transfer, quarantine or withdraw is pending until that run says more.
+    else work.fates.add('pending', 'new or changed in timr: the next run transfers it', entryLabel(entry, zone));
   }
   const window: WindowFates = { fates: work.fates.result(), decisions: work.decisions };
   const windowDigest = digestOf(window);
   return {
-    hasWork: pendingEntries + work.invalid.length + work.deletions.length > 0,
+    hasWork: work.deletions.length > 0 || (candidates.length > 0 && !onlyKnownQuarantine),
     pendingEntries,
     pendingDeletions: work.deletions.length,
     releasedQuarantine: work.releasedQuarantine,
@@ -53,31 +64,20 @@ export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, '
 export type PlanObserver = (seen: { untransferred: readonly WorkingTime[]; quarantined: number }) => void;
 
 /**
- * Everything one run will do, in a form small enough for workflow history: at most
- * `chunkSize` entries (oldest first); `more` tells the tenant loop to start another run.
- * Every entry of the window is in `entries`, in `quarantined`, or has a fate in `fates`.
+ * Every quarantined entry of the window (planning's verdicts), in window order; `untransferred`
+ * collects the finished entries left untransferred (planned, beyond the chunk, or quarantined).
  */
-export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput, observe?: PlanObserver): Promise<RunPlan> {
-  const work = await collectWork(timr, input);
-  // Finished entries this plan leaves untransferred (planned, beyond the chunk, or quarantined): for metrics.
-  const untransferred: WorkingTime[] = work.invalid.map(({ entry }) => entry);
+async function quarantineOf(work: CollectedWork, personio: PersonioClient, chunkSize: number, onPlanned?: (entry: PlannedEntry) => boolean, untransferred: WorkingTime[] = []) {
+  for (const { entry } of work.invalid) untransferred.push(entry);
   const zone = work.ctx.config.timezone;
   const quarantined: QuarantinedEntry[] = work.invalid.map(({ entry, reason, code }) => ({ ...entryLabel(entry, zone), reason, code, lastModified: entry.last_modified }));
-
   const candidates = [...work.withdrawn, ...work.eligible];
   const index = candidates.length ? buildPersonIndex(await allPersons(personio), work.ctx.config.matching) : buildPersonIndex([], work.ctx.config.matching);
-  const entries: PlannedEntry[] = [];
-  let more = false;
   for (const entry of candidates) {
     const plan = planEntry(entry, work.ctx, index, work.notOursFor(entry));
     if (plan.ok || 'quarantine' in plan) untransferred.push(entry);
     if (plan.ok) {
-      if (entries.length >= input.chunkSize) {
-        more = true;
-        work.fates.add('pending', `beyond this run's ${input.chunkSize} entries (chunkSize): the next run takes it`, entryLabel(entry, zone));
-        continue;
-      }
-      entries.push(plan.entry);
+      if (onPlanned && !onPlanned(plan.entry)) work.fates.add('pending', `beyond this run's ${chunkSize} entries (chunkSize): the next run takes it`, entryLabel(entry, zone));
     } else if ('quarantine' in plan) {
       quarantined.push(plan.quarantine);
     } else {
@@ -85,10 +85,48 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
       work.fates.add(fate, reason, entryLabel(entry, zone), plan.skip);
     }
   }
+  return quarantined;
+}
+
+/**
+ * Everything one run will do, in a form small enough for workflow history: at most
+ * `chunkSize` entries (oldest first) and MAX_DELETIONS_PER_RUN deletions; `more` tells the
+ * tenant loop to start another run. Of the quarantined entries, those the tenant has room to
+ * hold (`holdRoom`) come with their reasons; the rest as a count, a digest and a sample, and
+ * with their fates. Every entry of the window is in `entries`, in `quarantined` or has a fate.
+ */
+export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput, observe?: PlanObserver): Promise<RunPlan> {
+  const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN });
+  const entries: PlannedEntry[] = [];
+  let more = work.moreDeletions;
+  const untransferred: WorkingTime[] = [];
+  const quarantined = await quarantineOf(
+    work,
+    personio,
+    input.chunkSize,
+    (entry) => {
+      if (entries.length >= input.chunkSize) {
+        more = true;
+        return false;
+      }
+      entries.push(entry);
+      return true;
+    },
+    untransferred,
+  );
   observe?.({ untransferred, quarantined: quarantined.length });
+  const room = input.holdRoom ?? quarantined.length;
+  const unheldEntries = quarantined.slice(room);
+  for (const q of unheldEntries) work.fates.add('quarantined', q.code ? QUARANTINE_CAUSES[q.code] : 'quarantined', q, q.reason);
+  const unheld: QuarantineSummary = {
+    count: unheldEntries.length,
+    digest: quarantineDigest(unheldEntries),
+    sample: unheldEntries.slice(0, QUARANTINE_SAMPLE_LIMIT),
+  };
   return {
     entries,
-    quarantined,
+    quarantined: quarantined.slice(0, room),
+    unheld,
     deletions: work.deletions,
     fates: work.fates.result(),
     decisions: work.decisions,
@@ -97,4 +135,38 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
     releasedQuarantine: work.releasedQuarantine,
     eligible: work.eligible.length + work.invalid.length,
   };
+}
+
+/** One page of the window's quarantine; reasons are shared by many entries, so they are listed once. */
+export interface QuarantinePage {
+  total: number;
+  reasons: string[];
+  entries: { entryId: string; employee: string; date: string; lastModified: string; code?: QuarantinedEntry['code']; reason: number }[];
+}
+
+/**
+ * The whole quarantine of the window, a page at a time (details on demand: the tenant keeps
+ * only counts and a sample). Held entries are judged again too; one the vendors refused earlier
+ * (planning alone would transfer it) is listed with the hold's own words.
+ */
+export async function listQuarantine(timr: TimrClient, personio: PersonioClient, input: Omit<PlanInput, 'runId' | 'chunkSize'> & { offset: number; limit: number }): Promise<QuarantinePage> {
+  const work = await collectWork(timr, { ...input, held: {} });
+  const quarantined = await quarantineOf(work, personio, 0);
+  const seen = new Set(quarantined.map((q) => q.entryId));
+  const zone = work.ctx.config.timezone;
+  for (const entry of [...work.eligible, ...work.withdrawn]) {
+    if (seen.has(entry.id) || input.held[entry.id] !== entry.last_modified) continue;
+    quarantined.push({ ...entryLabel(entry, zone), reason: 'refused by Personio or timr earlier and unchanged in timr since (the run that refused it says why: timr-sync report --run <n>)', code: 'vendor-refused', lastModified: entry.last_modified });
+  }
+  const reasons: string[] = [];
+  const reasonIndex = new Map<string, number>();
+  const entries = quarantined.slice(input.offset, input.offset + input.limit).map((q) => {
+    let i = reasonIndex.get(q.reason);
+    if (i === undefined) {
+      i = reasons.push(q.reason) - 1;
+      reasonIndex.set(q.reason, i);
+    }
+    return { entryId: q.entryId, employee: q.employee, date: q.date, lastModified: q.lastModified, ...(q.code && { code: q.code }), reason: i };
+  });
+  return { total: quarantined.length, reasons, entries };
 }

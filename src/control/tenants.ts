@@ -16,8 +16,9 @@ import {
   type TenantSettingsPatch,
 } from '../domain/tenant-settings.js';
 import { TASK_QUEUE, overrideCheckWorkflowId, runWorkflowId, tenantWorkflowId } from '../workflows/ids.js';
-import type { CheckOverridesResult, OverrideFinding } from '../activities/contracts.js';
+import type { CheckOverridesResult, OverrideFinding, QuarantinedEntry } from '../activities/contracts.js';
 import {
+  runReportQuery,
   carryQuery,
   NO_CHANGE,
   pauseUpdate,
@@ -31,6 +32,7 @@ import {
 } from '../workflows/messages.js';
 import { restartedState } from '../workflows/tenant-manager.js';
 import type { checkOverridesWorkflow } from '../workflows/check-overrides.js';
+import type { listQuarantineWorkflow } from '../workflows/list-quarantine.js';
 import type { syncRunWorkflow } from '../workflows/sync-run.js';
 import type { tenantSyncWorkflow } from '../workflows/tenant-sync.js';
 import type { RunSummary, SyncRunReport, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
@@ -277,6 +279,42 @@ export async function checkMatchingOverrides(
   return result.findings;
 }
 
+/** Quarantined entries per page of `listQuarantined` (each page is one short workflow). */
+const QUARANTINE_PAGE = 2_000;
+
+/**
+ * Every quarantined entry of the tenant's window, with its reason. The tenant workflow keeps
+ * counts and a bounded sample only (its state stays small at any tenant size), so the list is
+ * read from the vendors on demand by a worker of the tenant's task queue, a page at a time.
+ */
+export async function listQuarantined(client: Client, tenantId: string): Promise<QuarantinedEntry[]> {
+  const handle = tenantHandle(client, tenantId);
+  const [{ settings, state }, taskQueue] = await Promise.all([handle.query(carryQuery), tenantTaskQueue(client, tenantId)]);
+  const entries: QuarantinedEntry[] = [];
+  for (let offset = 0; ; offset += QUARANTINE_PAGE) {
+    const page = await client.workflow.execute<typeof listQuarantineWorkflow>('listQuarantineWorkflow', {
+      workflowId: `tenant/${tenantId}/quarantine/${randomUUID()}`,
+      taskQueue,
+      args: [
+        {
+          tenantId,
+          credentialsRef: settings.credentialsRef,
+          sync: settings.sync,
+          lookbackDays: settings.lookbackDays,
+          held: state.held ?? Object.fromEntries(state.quarantined.map((q) => [q.entryId, q.lastModified])),
+          deletionWatermark: state.deletionWatermark,
+          offset,
+          limit: QUARANTINE_PAGE,
+        },
+      ],
+      workflowExecutionTimeout: '15 minutes',
+      staticSummary: `list the quarantined entries of tenant ${tenantId} (from ${offset + 1})`,
+    });
+    for (const e of page.entries) entries.push({ entryId: e.entryId, employee: e.employee, date: e.date, lastModified: e.lastModified, ...(e.code && { code: e.code }), reason: page.reasons[e.reason] ?? '' });
+    if (offset + QUARANTINE_PAGE >= page.total) return entries;
+  }
+}
+
 /** The task queue the tenant's workflow runs on (where its workers are). */
 export async function tenantTaskQueue(client: Client, tenantId: string): Promise<string> {
   return (await tenantHandle(client, tenantId).describe()).taskQueue;
@@ -299,7 +337,11 @@ export async function lookUpRun(client: Client, tenantId: string, runNumber: num
   const { status } = await handle.describe();
   if (status.name === 'RUNNING') return { state: 'running', workflowId, ledger: await handle.query(runLedgerQuery) };
   try {
-    return { state: 'completed', workflowId, report: await handle.result() };
+    const result = await handle.result();
+    // The result names a sample of the entries; the run's report query has every one (a worker
+    // answers it by replaying the run; runs of older versions returned everything anyway).
+    const report = await handle.query(runReportQuery).catch(() => result);
+    return { state: 'completed', workflowId, report };
   } catch (err) {
     const causes: string[] = [];
     for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) causes.push(e.message);

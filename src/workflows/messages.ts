@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { TenantSettingsChange } from '../domain/tenant-settings.js';
-import type { RunSummary, TenantCarry, TenantStatusView } from './types.js';
+import type { RunSummary, SyncRunReport, TenantCarry, TenantStatusView } from './types.js';
 import type { EntryLedger } from '../domain/ledger.js';
 
 /**
@@ -33,3 +33,5 @@ export const stopUpdate = defineUpdate<TenantStatusView>('stop');
 
 /** Progress of a run: its saga ledger per entry. */
 export const runLedgerQuery = defineQuery<EntryLedger[]>('ledger');
+/** A run's whole report, every entry included (its result names a bounded sample). */
+export const runReportQuery = defineQuery<SyncRunReport>('report');

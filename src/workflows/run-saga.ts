@@ -62,6 +62,18 @@ export interface RunEnvironment {
 
 /** How many times an entry is re-posted because it was edited while we locked it. */
 const MAX_EDIT_ROUNDS = 3;
+/**
+ * Writes of unknown outcome a run lets pile up before it starts no further batch: they are
+ * carried in the tenant's state and every next run's input, so they must stay bounded (they
+ * can only grow while a vendor does not answer, and then nothing is gained by writing on).
+ */
+export const UNRESOLVED_LIMIT = 200;
+/** Entries named in the result a run hands its tenant (its `report` query has every one). */
+export const RESULT_ENTRY_SAMPLE = 20;
+/** Quarantined entries the result names with their reasons; the rest are in `hold` (id, last_modified). */
+export const RESULT_QUARANTINE_SAMPLE = 50;
+/** Outcomes worth naming first in the result's sample. */
+const NOTEWORTHY: readonly EntryOutcome[] = ['failed', 'unresolved', 'deferred', 'not-started', 'quarantined', 'updated', 'deleted'];
 
 const employeeName = (label: EntryLabel) => label.employee.replace(/ \(timr user [^)]*\)$/, '');
 const timeRange = (item: { periods: { start: string; end: string }[] }) =>
@@ -187,7 +199,8 @@ export class RunSaga {
           sync: settings.sync,
           lookbackDays: settings.lookbackDays,
           chunkSize: settings.chunkSize,
-          held: heldEntries(this.input.quarantined, this.input.settled),
+          held: this.input.held ?? heldEntries(this.input.quarantined ?? [], this.input.settled),
+          ...(this.input.holdRoom !== undefined && { holdRoom: this.input.holdRoom }),
           deletionWatermark: this.input.deletionWatermark,
         },
         `${this.tenantId}: plan run ${this.input.runNumber}`,
@@ -296,6 +309,8 @@ export class RunSaga {
   private stopReason(): string | undefined {
     if (this.authFailure) return 'run stopped: credentials rejected';
     if (this.env.isCancelled()) return 'run cancelled';
+    const unknown = this.carried.size + [...this.tracked.values()].filter((t) => t.ledger.state.name === 'unknown').length;
+    if (unknown >= UNRESOLVED_LIMIT) return `run stopped: ${unknown} writes of unknown outcome are resolved against timr and Personio first (next run)`;
     return undefined;
   }
 
@@ -480,6 +495,8 @@ export class RunSaga {
       notStarted: 0,
       compensations: 0,
     };
+    // Quarantined entries beyond the hold room: the plan counted and described them.
+    counts.quarantined += plan.unheld?.count ?? 0;
     for (const t of this.tracked.values()) {
       const { ledger, label, item } = t;
       counts.compensations += ledger.compensations;
@@ -545,6 +562,7 @@ export class RunSaga {
       counts,
       entries,
       quarantined,
+      ...(plan.unheld && { unheld: plan.unheld }),
       deletionWatermark: this.deletionsComplete ? plan.deletionWatermark : null,
       more: plan.more,
       releasedQuarantine: plan.releasedQuarantine ?? [],
@@ -554,6 +572,26 @@ export class RunSaga {
       ...(this.planError !== undefined && { error: this.planError }),
       // A run that could not plan saw nothing: the tenant keeps the view it had.
       ...(this.plan && { fates: fates.result(), decisions: plan.decisions ?? [] }),
+    };
+  }
+
+  /**
+   * What the run hands its tenant (recorded in the tenant's history, so bounded at any size):
+   * the report with a sample of its entries, the quarantined ones to hold as ids, a sample with
+   * reasons. Every entry with its details stays in the run's `report` query.
+   */
+  result(): SyncRunReport {
+    const full = this.report();
+    const rank = (e: EntryReport) => {
+      const i = NOTEWORTHY.indexOf(e.outcome);
+      return i === -1 ? NOTEWORTHY.length : i;
+    };
+    const entries = [...full.entries].sort((a, b) => rank(a) - rank(b)).slice(0, RESULT_ENTRY_SAMPLE);
+    return {
+      ...full,
+      entries,
+      quarantined: full.quarantined.slice(0, RESULT_QUARANTINE_SAMPLE),
+      hold: Object.fromEntries(full.quarantined.map((q) => [q.entryId, q.lastModified])),
     };
   }
 }

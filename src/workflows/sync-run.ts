@@ -10,7 +10,7 @@ import { ActivityCancellationType, CancellationScope, proxyActivities, setCurren
 import type { SyncActivities } from '../activities/index.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
-import { runLedgerQuery } from './messages.js';
+import { runLedgerQuery, runReportQuery } from './messages.js';
 import { RunSaga, type RunActivities } from './run-saga.js';
 import type { SyncRunInput, SyncRunReport } from './types.js';
 
@@ -77,6 +77,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     isCancelled: () => root.consideredCancelled,
   });
   setHandler(runLedgerQuery, () => saga.ledgers());
+  // Every entry with its details, on demand (a worker answers it for closed runs too); the
+  // result the tenant records names a bounded sample.
+  setHandler(runReportQuery, () => saga.report());
   setCurrentDetails(`**${settings.tenantId}** sync run ${input.runNumber}: running (progress: the \`ledger\` query)`);
   const report = await saga.run();
   // The UI's "current details": what became of the window's entries, without decoding the result.
@@ -87,5 +90,5 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
       `Details: \`timr-sync report ${settings.tenantId} --run ${input.runNumber}\``,
     ].join('\n\n'),
   );
-  return report;
+  return saga.result();
 }

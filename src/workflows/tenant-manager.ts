@@ -14,20 +14,32 @@
  *    cycle will run (stopped, auth-failed); continue-as-new waits for it, never the reverse.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { WindowFates } from '../activities/contracts.js';
+import type { QuarantinedEntry, WindowFates } from '../activities/contracts.js';
 import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
 import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
-import { heldEntries } from './held.js';
 import { runWorkflowId } from './ids.js';
 import { NO_CHANGE } from './messages.js';
 import { checkSettingsChange } from './settings-validation.js';
 import type { RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
 
 const RECENT_RUNS = 10;
+/**
+ * Bounds of the tenant's state at any tenant size (issue 8): held quarantined entries (id and
+ * last_modified, about 70 bytes each), settled entries, and the sample of quarantined entries
+ * kept with their reasons. Quarantined entries beyond the hold list are derived again by every
+ * run; the check recognises them by digest, so they are not new work while unchanged.
+ */
+export const HELD_LIMIT = 500;
+export const SETTLED_LIMIT = 500;
+export const QUARANTINE_SAMPLE = 50;
+/** Quarantined entries one plan hands over to be held (each comes with its reason). */
+export const HOLD_PER_RUN = 100;
 /** A run's error in the recent-runs list; the full text is in the run's own history. */
 const MAX_ERROR_CHARS = 500;
 /** Continue-as-new well before the server would force it, to keep the UI snappy. */
 export const MAX_HISTORY_EVENTS = 2_000;
+/** …and well below the server's 10 MB warning, whatever a cycle's runs report. */
+export const MAX_HISTORY_BYTES = 2 * 1024 * 1024;
 const DEFAULT_CYCLES_BEFORE_CONTINUE_AS_NEW = 500;
 
 function initialState(settings: TenantSettings, nowMs: number): TenantState {
@@ -64,6 +76,12 @@ export function windowPhrase(window: WindowView | undefined): string | undefined
   return `${describeFateCounts(fateCounts(window.fates))}${types}`;
 }
 
+/** The last `limit` entries of a map (the oldest are dropped: judged again next time). */
+function capped(map: Record<string, string>, limit: number): Record<string, string> {
+  const keys = Object.keys(map);
+  return keys.length <= limit ? map : Object.fromEntries(keys.slice(keys.length - limit).map((k) => [k, map[k]!]));
+}
+
 const noChange = (message: string) => ApplicationFailure.create({ type: NO_CHANGE, message, nonRetryable: true });
 
 const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text);
@@ -88,6 +106,7 @@ export class TenantManager {
   /** Run ids found taken in a row (see runIdTaken). */
   private takenRunIds = 0;
   readonly cyclesBeforeContinueAsNew: number;
+  private readonly maxHistoryEvents: number;
 
   constructor(
     input: TenantWorkflowInput,
@@ -96,7 +115,27 @@ export class TenantManager {
   ) {
     this.settings = input.settings;
     this.state = input.state ?? initialState(input.settings, nowMs);
+    if (this.state.held === undefined) this.adoptLegacyQuarantine();
     this.cyclesBeforeContinueAsNew = input.continueAsNewAfterCycles ?? DEFAULT_CYCLES_BEFORE_CONTINUE_AS_NEW;
+    this.maxHistoryEvents = input.continueAsNewAfterEvents ?? MAX_HISTORY_EVENTS;
+  }
+
+  /**
+   * State of older versions listed every quarantined entry, all held: the first HELD_LIMIT stay
+   * held, the rest are planned again by the next run (no digest yet, so the check calls it work).
+   */
+  private adoptLegacyQuarantine(): void {
+    const s = this.state;
+    const all = s.quarantined ?? [];
+    s.held = Object.fromEntries(all.slice(0, HELD_LIMIT).map((q) => [q.entryId, q.lastModified]));
+    s.quarantined = all.slice(0, QUARANTINE_SAMPLE);
+    s.quarantineCount = all.length;
+    s.quarantineDigest = null;
+    if (s.settled) s.settled = capped(s.settled, SETTLED_LIMIT);
+  }
+
+  private get held(): Record<string, string> {
+    return (this.state.held ??= {});
   }
 
   get tenantId(): string {
@@ -120,6 +159,8 @@ export class TenantManager {
       cycles: s.cycles,
       recentRuns: s.recentRuns,
       quarantined: s.quarantined,
+      quarantineCount: s.quarantineCount ?? s.quarantined.length,
+      heldCount: Object.keys(this.held).length,
       unresolved: s.unresolved ?? [],
       window: s.window ?? null,
     };
@@ -225,17 +266,35 @@ export class TenantManager {
 
   validateRetry(arg: { entryIds?: string[] } | undefined): void {
     if (this.state.status !== 'active') throw new Error(`tenant ${this.tenantId} is ${this.state.status}; resume it before retrying entries`);
-    const unknown = (arg?.entryIds ?? []).filter((id) => !this.state.quarantined.some((q) => q.entryId === id));
-    if (unknown.length) throw new Error(`not quarantined for tenant ${this.tenantId}: ${unknown.join(', ')}`);
+    const known = (id: string) => id in this.held || this.state.quarantined.some((q) => q.entryId === id);
+    // Beyond the sample the tenant cannot tell: the next run judges those entries anyway.
+    const complete = (this.state.quarantineCount ?? 0) <= Object.keys(this.held).length + this.state.quarantined.filter((q) => !(q.entryId in this.held)).length;
+    const unknown = (arg?.entryIds ?? []).filter((id) => !known(id));
+    if (unknown.length && complete) throw new Error(`not quarantined for tenant ${this.tenantId}: ${unknown.join(', ')}`);
   }
 
+  /** Releases held entries (all, or the named ones) and makes the next cycle plan again. */
   retry(arg: { entryIds?: string[] } | undefined): { released: number } {
-    const ids = arg?.entryIds;
-    const before = this.state.quarantined.length;
-    this.state.quarantined = ids ? this.state.quarantined.filter((q) => !ids.includes(q.entryId)) : [];
-    this.state.syncRequested = true;
-    return { released: before - this.state.quarantined.length };
+    const s = this.state;
+    const ids = arg?.entryIds ?? Object.keys(this.held);
+    // Without ids every quarantined entry is judged again, held or not.
+    const released = arg?.entryIds ? ids.filter((id) => id in this.held || s.quarantined.some((q) => q.entryId === id)).length : (s.quarantineCount ?? ids.length);
+    this.dropQuarantined(ids);
+    // A run plans again: what it still quarantines comes back with fresh verdicts.
+    s.quarantineDigest = null;
+    s.syncRequested = true;
+    return { released };
   }
+
+  /** Releases held entries (a retry, or timr no longer needs them held): the next run judges them again. */
+  private dropQuarantined(ids: readonly string[]): void {
+    const s = this.state;
+    const gone = new Set(ids.filter((id) => id in this.held));
+    for (const id of gone) delete this.held[id];
+    s.quarantined = s.quarantined.filter((q) => !gone.has(q.entryId));
+    s.quarantineCount = Math.max(0, (s.quarantineCount ?? 0) - gone.size);
+  }
+
 
   validateStop(): void {
     const { status } = this.state;
@@ -287,8 +346,10 @@ export class TenantManager {
       credentialsRef: s.credentialsRef,
       sync: s.sync,
       lookbackDays: s.lookbackDays,
-      held: heldEntries(this.state.quarantined, this.state.settled),
+      held: { ...this.state.settled, ...this.held },
       deletionWatermark: this.state.deletionWatermark,
+      // Quarantined entries the tenant does not hold are no new work while unchanged.
+      quarantineDigest: this.state.quarantineDigest ?? null,
       // An unchanged view is not sent again (a quiet tenant's history grows by a digest per cycle).
       windowDigest: this.state.window?.digest ?? null,
     };
@@ -328,14 +389,22 @@ export class TenantManager {
     return {
       runNumber,
       workflowId: runWorkflowId(this.tenantId, runNumber),
-      input: { settings: this.settings, runNumber, quarantined: s.quarantined, settled: s.settled ?? {}, deletionWatermark: s.deletionWatermark, unresolved: s.unresolved ?? [] },
+      input: {
+        settings: this.settings,
+        runNumber,
+        held: { ...s.settled, ...this.held },
+        // Room for this run's refusals (at most one chunk) stays free; a run hands over at most HOLD_PER_RUN.
+        holdRoom: Math.max(0, Math.min(HOLD_PER_RUN, HELD_LIMIT - this.settings.chunkSize - Object.keys(this.held).length)),
+        deletionWatermark: s.deletionWatermark,
+        unresolved: s.unresolved ?? [],
+      },
     };
   }
 
   /** Held entries that need nothing any more (the check or a run found them deleted, retyped, done). */
   release(ids: readonly string[] | undefined): void {
     if (!ids?.length) return;
-    this.state.quarantined = this.state.quarantined.filter((q) => !ids.includes(q.entryId));
+    this.dropQuarantined(ids);
     if (this.state.settled) for (const id of ids) delete this.state.settled[id];
   }
 
@@ -346,11 +415,8 @@ export class TenantManager {
     this.cycleRun = entry;
     if (report) {
       this.release(report.releasedQuarantine);
-      if (report.settled && Object.keys(report.settled).length) s.settled = { ...s.settled, ...report.settled };
-      // Quarantine: the run's verdicts replace earlier ones for the entries it looked at.
-      const seen = new Set(report.entries.map((e) => e.entryId));
-      const fresh = new Set(report.quarantined.map((r) => r.entryId));
-      s.quarantined = [...s.quarantined.filter((q) => !seen.has(q.entryId) && !fresh.has(q.entryId)), ...report.quarantined];
+      if (report.settled && Object.keys(report.settled).length) s.settled = capped({ ...s.settled, ...report.settled }, SETTLED_LIMIT);
+      this.recordQuarantine(report);
       if (report.deletionWatermark) s.deletionWatermark = report.deletionWatermark;
       // The run resolved what it could of the carried writes; what it reports is what is left.
       s.unresolved = report.unresolved ?? s.unresolved ?? [];
@@ -358,6 +424,28 @@ export class TenantManager {
       if (report.fates) s.window = { source: 'run', runNumber: summary.runNumber, at: summary.finishedAt, fates: report.fates, decisions: report.decisions ?? [] };
     }
     this.publish();
+  }
+
+  /**
+   * The run's quarantine: what it quarantined is held (the plan handed over only what fits, the
+   * run's own refusals fit in the room kept free); what it summarised replaces the last summary.
+   */
+  private recordQuarantine(report: SyncRunReport): void {
+    const s = this.state;
+    const held = this.held;
+    const toHold = report.hold ?? Object.fromEntries(report.quarantined.map((q) => [q.entryId, q.lastModified]));
+    for (const [id, lastModified] of Object.entries(toHold)) if (id in held || Object.keys(held).length < HELD_LIMIT) held[id] = lastModified;
+    const heldNow = (q: QuarantinedEntry) => held[q.entryId] === q.lastModified;
+    const fresh = report.quarantined.filter(heldNow);
+    const freshIds = new Set(fresh.map((q) => q.entryId));
+    const keptHeld = s.quarantined.filter((q) => heldNow(q) && !freshIds.has(q.entryId));
+    const planned = report.unheld !== undefined;
+    // A report of an older version (no summary) quarantined everything it knew: it is all held.
+    const unheld = report.unheld ?? { count: 0, digest: null, sample: [] };
+    if (!planned && Object.keys(toHold).length === 0) return;
+    s.quarantined = [...fresh, ...keptHeld, ...unheld.sample.filter((q) => !(q.entryId in held))].slice(0, QUARANTINE_SAMPLE);
+    s.quarantineCount = Object.keys(held).length + unheld.count;
+    if (planned) s.quarantineDigest = unheld.digest;
   }
 
   /**
@@ -377,12 +465,22 @@ export class TenantManager {
     return report.more && progressed && this.state.status === 'active';
   }
 
-  continueAsNewDue(info: { continueAsNewSuggested: boolean; historyLength: number }): boolean {
-    return info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS || this.cyclesThisExecution >= this.cyclesBeforeContinueAsNew;
+  continueAsNewDue(info: { continueAsNewSuggested: boolean; historyLength: number; historySize?: number }): boolean {
+    return (
+      info.continueAsNewSuggested ||
+      info.historyLength > this.maxHistoryEvents ||
+      (info.historySize ?? 0) > MAX_HISTORY_BYTES ||
+      this.cyclesThisExecution >= this.cyclesBeforeContinueAsNew
+    );
   }
 
   continueAsNewInput(): TenantWorkflowInput {
-    return { settings: this.settings, state: this.state, continueAsNewAfterCycles: this.cyclesBeforeContinueAsNew };
+    return {
+      settings: this.settings,
+      state: this.state,
+      continueAsNewAfterCycles: this.cyclesBeforeContinueAsNew,
+      ...(this.maxHistoryEvents !== MAX_HISTORY_EVENTS && { continueAsNewAfterEvents: this.maxHistoryEvents }),
+    };
   }
 
   carry(): TenantCarry {

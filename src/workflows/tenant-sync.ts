@@ -126,6 +126,12 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
         return;
       }
       if (!tenant.continueCycle(report)) return;
+      // A long backfill (many runs in one cycle) must not grow this execution's history without
+      // bound either: continue as new between two runs; the next execution goes on at once.
+      if (tenant.continueAsNewDue(workflowInfo()) && patched('continue-as-new-between-runs')) {
+        tenant.requestSync();
+        return;
+      }
     }
   };
 

@@ -2,7 +2,7 @@
  * State and reports of the sync workflows: what the status query shows, what a run returns,
  * what survives continue-as-new. Plain data, no secrets.
  */
-import type { EntryFates, EntryLabel, QuarantinedEntry, TypeDecision, UnresolvedWrite } from '../activities/contracts.js';
+import type { EntryFates, EntryLabel, QuarantinedEntry, QuarantineSummary, TypeDecision, UnresolvedWrite } from '../activities/contracts.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 
 export type TenantStatus = 'active' | 'paused' | 'auth-failed' | 'stopping' | 'stopped';
@@ -60,8 +60,20 @@ export interface SyncRunReport {
   runId: string;
   outcome: RunOutcome;
   counts: RunCounts;
+  /**
+   * Per entry: every one in the run's `report` query (details on demand); in the result the
+   * run hands to its tenant, a bounded sample (the counts and fates cover all).
+   */
   entries: EntryReport[];
+  /**
+   * Entries quarantined by this run, to be held by the tenant (bounded by the hold room and the
+   * chunk); in the result a sample with reasons, and every one of them in `hold`.
+   */
   quarantined: QuarantinedEntry[];
+  /** entryId → last_modified of every entry in `quarantined` (the result's sample may name fewer). */
+  hold?: Record<string, string>;
+  /** Quarantined entries beyond the hold room: count, digest and sample. Absent in older reports and when planning failed. */
+  unheld?: QuarantineSummary;
   /** Where the deletion feed was read up to; null when this run could not advance it. */
   deletionWatermark: string | null;
   more: boolean;
@@ -116,13 +128,27 @@ export interface TenantState {
   runCount: number;
   cycles: number;
   deletionWatermark: string | null;
+  /**
+   * A sample of the quarantined entries with their reasons (at most QUARANTINE_SAMPLE), held
+   * ones first. In state of older versions: every quarantined entry, all of them held.
+   */
   quarantined: QuarantinedEntry[];
   /**
+   * Quarantined entries held back while unchanged in timr (entryId → last_modified), at most
+   * HELD_LIMIT: not planned again until edited or retried. Absent in state of older versions.
+   */
+  held?: Record<string, string>;
+  /** Quarantined entries in the window in all (held ones and those planning derives each run). */
+  quarantineCount?: number;
+  /** Digest of the quarantined entries not held (QuarantineSummary.digest), so the check knows them. */
+  quarantineDigest?: string | null;
+  /**
    * Entries whose periods were removed but which timr would not let us mark (e.g. retyped to a
-   * type booked "by request"): entryId → last_modified. Not looked at again until edited.
+   * type booked "by request"): entryId → last_modified, at most SETTLED_LIMIT. Not looked at
+   * again until edited.
    */
   settled?: Record<string, string>;
-  /** Writes whose outcome is unknown, until a run has resolved them against the vendors. */
+  /** Writes whose outcome is unknown, until a run has resolved them against the vendors (bounded by the run saga). */
   unresolved?: UnresolvedWrite[];
   /** The window's entries by fate; absent in state of older versions and before the first check. */
   window?: WindowView;
@@ -137,6 +163,8 @@ export interface TenantWorkflowInput {
   state?: TenantState;
   /** Continue as new after this many cycles in one execution (default 500; tests use less). */
   continueAsNewAfterCycles?: number;
+  /** Continue as new once the history has this many events (default MAX_HISTORY_EVENTS; tests use less). */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface TenantStatusView {
@@ -150,7 +178,12 @@ export interface TenantStatusView {
   /** Completed cycles (a cycle with nothing to do counts too). */
   cycles: number;
   recentRuns: RunSummary[];
+  /** A bounded sample of the quarantined entries with reasons; all of them: listQuarantined (control). */
   quarantined: QuarantinedEntry[];
+  /** Quarantined entries in the window in all (absent from workers of older versions: then `quarantined` is all of them). */
+  quarantineCount?: number;
+  /** Of those, held back while unchanged in timr (the rest planning derives again each run). */
+  heldCount?: number;
   /** Writes of unknown outcome waiting to be resolved (normally empty). */
   unresolved: UnresolvedWrite[];
   /** Every entry of the look-back window by fate, and the types needing a decision; null before the first check. */
@@ -171,7 +204,12 @@ export interface TenantFinalView extends TenantStatusView {
 export interface SyncRunInput {
   settings: TenantSettings;
   runNumber: number;
-  quarantined: QuarantinedEntry[];
+  /** entryId → last_modified of entries the tenant holds back (quarantined or settled). */
+  held?: Record<string, string>;
+  /** How many quarantined entries the tenant can still hold (PlanInput.holdRoom). */
+  holdRoom?: number;
+  /** Inputs of older versions: the held entries as the full quarantine list plus the settled map. */
+  quarantined?: QuarantinedEntry[];
   settled?: Record<string, string>;
   deletionWatermark: string | null;
   unresolved?: UnresolvedWrite[];

@@ -341,3 +341,34 @@ describe('run saga: ownership, auth and cancellation', () => {
     expect(outcomeOf('a')).toMatchObject({ outcome: 'failed', reason: 'run cancelled' });
   });
 });
+
+describe('run saga: what it hands its tenant stays bounded', () => {
+  it('the result names a sample of entries and quarantined ones (every held id in `hold`); the report query has them all', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => entry(`n${i}`, { personId: `p-${i}` }));
+    const quarantined = Array.from({ length: 150 }, (_, i) => ({ entryId: `q${i}`, employee: 'X', date: '2026-10-19', reason: 'no match', code: 'employee-match' as const, lastModified: `lm-${i}` }));
+    const { acts } = stubs(planOf(many, { quarantined, unheld: { count: 900, digest: 'd', sample: [] } }));
+    const saga = new RunSaga({ settings, runNumber: 1, held: {}, holdRoom: 200, deletionWatermark: null }, acts, { runId: 'tenant/acme/run/1', nonCancellable: (fn) => fn(), isCancelled: () => false });
+    await saga.run();
+    const full = saga.report();
+    const result = saga.result();
+    expect(full.entries).toHaveLength(270);
+    expect(result.entries.length).toBeLessThanOrEqual(20);
+    // Quarantined first: they are what support looks at.
+    expect(result.entries[0]?.outcome).toBe('quarantined');
+    expect(result.quarantined.length).toBeLessThanOrEqual(50);
+    expect(Object.keys(result.hold ?? {})).toHaveLength(150);
+    expect(result.counts).toMatchObject({ transferred: 120, quarantined: 150 + 900 });
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(Buffer.byteLength(JSON.stringify(full)) / 2);
+  });
+
+  it('stops starting batches once writes of unknown outcome reach the limit (they are carried by every next run)', async () => {
+    const { UNRESOLVED_LIMIT } = await import('../../src/workflows/run-saga.js');
+    const many = Array.from({ length: 400 }, (_, i) => entry(`u${i}`, { personId: `p-${i}` }));
+    // Personio never answers: every post is of unknown outcome.
+    const { report, calls } = await runSaga(planOf(many), { post: async () => { throw transient(); } }, { settings: TenantSettings.parse({ ...settings, concurrency: 1, batchSize: 10 }) });
+    expect(report.counts.unresolved).toBe(UNRESOLVED_LIMIT);
+    expect(report.counts.notStarted).toBe(400 - UNRESOLVED_LIMIT);
+    expect(calls.filter((c) => c.name === 'post')).toHaveLength(UNRESOLVED_LIMIT / 10);
+    expect(report.entries.find((e) => e.outcome === 'not-started')?.reason).toMatch(/writes of unknown outcome are resolved .* first/);
+  });
+});

@@ -179,3 +179,57 @@ describe('TenantManager: the window by fate (issue 7)', () => {
     expect(m.view().window?.digest).toBe('d1');
   });
 });
+
+describe('TenantManager: quarantine state stays bounded at any tenant size', () => {
+  const q = (i: number, lastModified = '2026-11-01T00:00:00Z') => ({ entryId: `e${i}`, employee: `Emp ${i} (timr user u${i})`, date: '2026-11-01', reason: `reason ${i % 3}`, code: 'employee-match' as const, lastModified });
+
+  it('holds at most HELD_LIMIT entries, names a sample, counts all and remembers the digest of the rest', async () => {
+    const { HELD_LIMIT, QUARANTINE_SAMPLE } = await import('../../src/workflows/tenant-manager.js');
+    const { m } = manager();
+    const hold = Object.fromEntries(Array.from({ length: HELD_LIMIT + 300 }, (_, i) => [`e${i}`, '2026-11-01T00:00:00Z']));
+    m.recordRun(
+      { runNumber: 1, workflowId: 'tenant/acme/run/1', startedAt: 'a', finishedAt: 'b', outcome: 'succeeded' },
+      report({ quarantined: Array.from({ length: 50 }, (_, i) => q(i)), hold, unheld: { count: 19_000, digest: 'd-1', sample: Array.from({ length: 50 }, (_, i) => q(5_000 + i)) } }),
+    );
+    const view = m.view();
+    expect(view.heldCount).toBe(HELD_LIMIT);
+    expect(view.quarantined.length).toBe(QUARANTINE_SAMPLE);
+    expect(view.quarantineCount).toBe(HELD_LIMIT + 19_000);
+    expect(m.checkInput()).toMatchObject({ quarantineDigest: 'd-1' });
+    expect(Object.keys(m.checkInput().held)).toHaveLength(HELD_LIMIT);
+    // No room left for the plan to hand over more; the run's own refusals still fit in the reserve? No: the list is full.
+    expect(m.nextRun().input.holdRoom).toBe(0);
+    // Everything the tenant carries is small.
+    expect(Buffer.byteLength(JSON.stringify(m.continueAsNewInput()))).toBeLessThan(150_000);
+  });
+
+  it('a retry releases held entries and makes the next check plan again (the digest is forgotten)', () => {
+    const { m } = manager();
+    m.recordRun(
+      { runNumber: 1, workflowId: 'tenant/acme/run/1', startedAt: 'a', finishedAt: 'b', outcome: 'succeeded' },
+      report({ quarantined: [q(1), q(2)], unheld: { count: 3, digest: 'd-1', sample: [q(10), q(11), q(12)] } }),
+    );
+    expect(m.view()).toMatchObject({ quarantineCount: 5, heldCount: 2 });
+    m.validateRetry({ entryIds: ['e1', 'e10'] });
+    expect(() => m.validateRetry({ entryIds: ['nope'] })).toThrow(/not quarantined for tenant acme: nope/);
+    expect(m.retry({ entryIds: ['e1'] })).toEqual({ released: 1 });
+    expect(m.view()).toMatchObject({ quarantineCount: 4, heldCount: 1 });
+    expect(m.checkInput().quarantineDigest).toBeNull();
+    expect(m.cycleWanted()).toBe(true);
+  });
+
+  it('state of an older version (every quarantined entry listed, all held) is brought within the bounds', async () => {
+    const { HELD_LIMIT, QUARANTINE_SAMPLE } = await import('../../src/workflows/tenant-manager.js');
+    const legacy = new TenantManager(
+      {
+        settings,
+        state: { status: 'active', runCount: 3, cycles: 3, deletionWatermark: null, quarantined: Array.from({ length: 5_000 }, (_, i) => q(i)), recentRuns: [], nextSyncAt: null, syncRequested: false },
+      },
+      { publish: () => undefined },
+    );
+    expect(legacy.view()).toMatchObject({ quarantineCount: 5_000, heldCount: HELD_LIMIT });
+    expect(legacy.view().quarantined).toHaveLength(QUARANTINE_SAMPLE);
+    // No digest yet: the next check calls the rest work, and a run derives them again.
+    expect(legacy.checkInput().quarantineDigest).toBeNull();
+  });
+});

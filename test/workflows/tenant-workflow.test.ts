@@ -40,6 +40,8 @@ interface Script {
   planGate?: Gate;
   planEntered?: Gate;
   planFails?: () => Error;
+  /** The plan has one entry to transfer and always says there is more (an endless backfill). */
+  endlessBackfill?: boolean;
 }
 
 const authRejected = () =>
@@ -70,12 +72,12 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
     scripts.set(tenantId, { checks: 0, checkGates: new Map(), checkEntered: new Map(), hasWork: false, ...over });
     return tenantId;
   };
-  const start = async (tenantId: string, continueAsNewAfterCycles?: number): Promise<Handle> => {
+  const start = async (tenantId: string, continueAsNewAfterCycles?: number, continueAsNewAfterEvents?: number): Promise<Handle> => {
     const settings = TenantSettings.parse({ tenantId, credentialsRef: tenantId, intervalSeconds: 3600, activityTimeoutSeconds: 30, activityMaxAttempts: 1 });
     const handle = await env.client.workflow.start<typeof tenantSyncWorkflow>('tenantSyncWorkflow', {
       taskQueue,
       workflowId: `tenant/${tenantId}`,
-      args: [{ settings, ...(continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles }) }],
+      args: [{ settings, ...(continueAsNewAfterCycles !== undefined && { continueAsNewAfterCycles }), ...(continueAsNewAfterEvents !== undefined && { continueAsNewAfterEvents }) }],
     });
     started.push(handle);
     return handle;
@@ -102,7 +104,18 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
           s.planEntered?.open();
           await s.planGate?.wait;
           if (s.planFails) throw s.planFails();
+          if (s.endlessBackfill) {
+            const n = ++s.checks;
+            const entry = { entryId: `e${n}`, employee: 'Anna (timr user u1)', date: '2026-10-19', personId: 'p1', userId: 'u1', notOurs: [], periods: [{ type: 'WORK', start: '2026-10-19T08:00:00', end: '2026-10-19T12:00:00' }], fingerprint: `f${n}`, lastModified: 'x', kind: 'new', warnings: [] };
+            return { entries: [entry], quarantined: [], deletions: [], deletionWatermark: null, more: true, releasedQuarantine: [], eligible: 1 };
+          }
           return { entries: [], quarantined: [], deletions: [], deletionWatermark: null, more: false, releasedQuarantine: [], eligible: 0 };
+        },
+        async postPeriods(input: { entries: { entryId: string }[] }) {
+          return { results: input.entries.map((e) => ({ ok: true, entryId: e.entryId, periodIds: [`${e.entryId}-p`], created: 1, adopted: 0, removed: 0 })) };
+        },
+        async lockEntries(input: { entries: { entryId: string }[] }) {
+          return { results: input.entries.map((e) => ({ outcome: 'locked', entryId: e.entryId })) };
         },
       },
     });
@@ -257,6 +270,28 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
     const runs: string[] = [];
     for await (const wf of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'tenant/${tenantId}/run/'` })) runs.push(wf.workflowId);
     expect(runs.filter((id) => id === `tenant/${tenantId}/run/1`)).toHaveLength(1);
+    await handle.terminate('test done');
+  });
+
+  it('a backfill of many runs in one cycle continues as new between runs, and the next execution goes on at once', async () => {
+    const tenantId = newTenant('long-backfill', { hasWork: true, endlessBackfill: true });
+    const handle = await start(tenantId, undefined, 40);
+    const firstRunId = (await handle.describe()).runId;
+    const moved = await within(30_000, 'continue-as-new during the backfill', (async () => {
+      for (;;) {
+        const d = await handle.describe();
+        if (d.runId !== firstRunId) return d;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })());
+    expect(moved.status.name).toBe('RUNNING');
+    // The first execution ended inside its first cycle (one cycle, several runs), and the backfill goes on.
+    const before = (await handle.query(statusQuery)).runCount;
+    await within(20_000, 'more runs after continue-as-new', (async () => {
+      while ((await handle.query(statusQuery)).runCount < before + 2) await new Promise((r) => setTimeout(r, 200));
+    })());
+    const view = await handle.query(statusQuery);
+    expect(view.cycles).toBeLessThan(view.runCount);
     await handle.terminate('test done');
   });
 });

@@ -8,6 +8,7 @@ import { secretsCommand } from './secrets.js';
 import { pauseCommand, resumeCommand, stopCommand } from './lifecycle.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
+import { quarantineCommand } from './quarantine.js';
 import { retryCommand } from './retry.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   resumeCommand,
   syncNowCommand,
   retryCommand,
+  quarantineCommand,
   configCommand,
   stopCommand,
   replayCommand,

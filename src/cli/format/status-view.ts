@@ -85,12 +85,15 @@ export function renderStatusView(view: TenantStatusView, now: Date): string[] {
   // Every entry of the window has a fate; a view from an older worker may not carry them yet.
   lines.push(...renderWindowSection(view.tenantId, view.window));
 
-  lines.push('', `Quarantined entries (${view.quarantined.length})`);
-  if (view.quarantined.length === 0) {
+  // The workflow keeps a bounded sample (with reasons) beside the count; all of them on demand.
+  const total = view.quarantineCount ?? view.quarantined.length;
+  lines.push('', `Quarantined entries (${total})`);
+  if (total === 0) {
     lines.push('  none');
   } else {
     lines.push(...renderQuarantine(view.quarantined));
-    lines.push(`  → fix the data in timr or Personio, then: timr-sync retry ${view.tenantId} [--entry <id> ...]`);
+    if (total > view.quarantined.length) lines.push(`  … ${view.quarantined.length} of ${total} shown; every one with its reason: timr-sync quarantine ${view.tenantId}`);
+    lines.push(`  → fix the data in timr or Personio (the next run picks up what is fixed), or retry held ones: timr-sync retry ${view.tenantId} [--entry <id> ...]`);
   }
 
   // Normally empty; shown whenever not, so a write of unknown outcome is never silent.
