@@ -23,7 +23,7 @@ import type { WorkerVersion } from '../../src/deploy/worker-version.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { tenantWorkflowId } from '../../src/workflows/ids.js';
 import { createSyncWorker } from '../../src/worker.js';
-import { expectSyncInvariants, startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
+import { expectSyncInvariants, startSyncFixture, type SyncFixture, recordMatchedEntry } from '../helpers/sync-fixture.js';
 import { workflowBundle } from '../helpers/temporal.js';
 
 const INTERVAL_SECONDS = 6;
@@ -95,22 +95,7 @@ describe('worker versioning: pinned runs, tenants move to a new version at a cyc
     const history = await fx.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
     return (history.events ?? []).flatMap((e) => (e.workflowTaskCompletedEventAttributes ? [e.workflowTaskCompletedEventAttributes.deploymentVersion?.buildId || '(unversioned)'] : []));
   };
-  const recordEntry = async (tenantId: string): Promise<string> => {
-    const tenant = fx.seed.tenants.find((t) => t.id === tenantId)!;
-    const emails = new Set(tenant.personio.persons.map((p) => (p.email ?? '').trim().toLowerCase()));
-    const user = tenant.timr.users.find((u) => emails.has((u.email ?? '').trim().toLowerCase()))!;
-    const work = tenant.timr.workingTimeTypes.find((t) => t.category === 'attendance_time' && !t.archived)!;
-    const day = `2026-11-${String(nextDay++).padStart(2, '0')}`;
-    const created = (await fx.control.createWorkingTime(tenantId, {
-      user_id: user.id,
-      working_time_type_id: work.id,
-      start: `${day}T08:00:00+01:00`,
-      end: `${day}T16:00:00+01:00`,
-      break_times: [{ type: 'manual', start: `${day}T12:00:00+01:00`, end: `${day}T12:30:00+01:00` }],
-      notes: 'nachgereicht',
-    })) as { id: string };
-    return created.id;
-  };
+  const recordEntry = (tenantId: string) => recordMatchedEntry(fx, tenantId, `2026-11-${String(nextDay++).padStart(2, '0')}`);
 
   beforeAll(async () => {
     fx = await startSyncFixture(generateDemoData({ seed: 11, tenants: 4, employees: 4, days: 7 }), { inProcessWorker: false });

@@ -170,3 +170,25 @@ export async function expectSyncInvariants(fx: SyncFixture, tenantId: string, op
   if (opts.complete !== false) expect(audit.waiting, `audit of ${tenantId}: waiting entries; samples ${JSON.stringify(samples)}`).toBe(0);
   return audit;
 }
+
+/**
+ * Records a finished entry of an employee Personio knows (08:00–16:00 with a 30-minute break and
+ * a note unless `content` says otherwise) on `day`; tests pass a fresh day each time so it can
+ * never overlap an earlier entry. Returns its id.
+ */
+export async function recordMatchedEntry(fx: Pick<SyncFixture, 'seed' | 'control'>, tenantId: string, day: string, content: Record<string, unknown> = {}): Promise<string> {
+  const tenant = fx.seed.tenants.find((t) => t.id === tenantId)!;
+  const emails = new Set(tenant.personio.persons.map((p) => (p.email ?? '').trim().toLowerCase()));
+  const user = tenant.timr.users.find((u) => emails.has((u.email ?? '').trim().toLowerCase()))!;
+  const work = tenant.timr.workingTimeTypes.find((t) => t.category === 'attendance_time' && !t.archived)!;
+  const created = (await fx.control.createWorkingTime(tenantId, {
+    user_id: user.id,
+    working_time_type_id: work.id,
+    start: `${day}T08:00:00+01:00`,
+    end: `${day}T16:00:00+01:00`,
+    break_times: [{ type: 'manual', start: `${day}T12:00:00+01:00`, end: `${day}T12:30:00+01:00` }],
+    notes: 'nachgereicht',
+    ...content,
+  })) as { id: string };
+  return created.id;
+}

@@ -9,7 +9,7 @@ import type { WorkingTime } from '../../src/clients/timr/schemas.js';
 import { pauseTenant, resumeTenant, retryQuarantined, stopTenant, syncTenantNow, tenantHandle, updateTenantConfig } from '../../src/control/tenants.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { PersonioSandboxState, TimrSandboxState, syncMetadataOf } from '../../src/sandbox/sync-audit.js';
-import { startSyncFixture, type SyncFixture, expectSyncInvariants } from '../helpers/sync-fixture.js';
+import { startSyncFixture, type SyncFixture, expectSyncInvariants, recordMatchedEntry } from '../helpers/sync-fixture.js';
 
 type TimrTenant = TimrSandboxState[string];
 
@@ -47,22 +47,7 @@ describe('tenant sync: lifecycle of the tenant workflow', () => {
    * Records a finished entry (08:00–16:00, break 12:00–12:30) for an employee Personio knows,
    * each on a fresh November day so it can never overlap an earlier one.
    */
-  const recordEntry = async (tenantId: string): Promise<string> => {
-    const tenant = fx.seed.tenants.find((t) => t.id === tenantId)!;
-    const emails = new Set(tenant.personio.persons.map((p) => (p.email ?? '').trim().toLowerCase()));
-    const user = tenant.timr.users.find((u) => emails.has((u.email ?? '').trim().toLowerCase()))!;
-    const work = tenant.timr.workingTimeTypes.find((t) => t.category === 'attendance_time' && !t.archived)!;
-    const day = `2026-11-${String(nextDay++).padStart(2, '0')}`;
-    const created = (await fx.control.createWorkingTime(tenantId, {
-      user_id: user.id,
-      working_time_type_id: work.id,
-      start: `${day}T08:00:00+01:00`,
-      end: `${day}T16:00:00+01:00`,
-      break_times: [{ type: 'manual', start: `${day}T12:00:00+01:00`, end: `${day}T12:30:00+01:00` }],
-      notes: 'nachgereicht',
-    })) as { id: string };
-    return created.id;
-  };
+  const recordEntry = (tenantId: string) => recordMatchedEntry(fx, tenantId, `2026-11-${String(nextDay++).padStart(2, '0')}`);
   const expectTransferred = async (tenantId: string, entryId: string) => {
     const e = await entry(tenantId, entryId);
     expect(e.status, `entry ${entryId}`).toBe('locked');

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTenant, stopTenant, syncTenantNow, tenantHandle, updateTenantConfig } from '../../src/control/tenants.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
-import { startSyncFixture, type SyncFixture, expectSyncInvariants } from '../helpers/sync-fixture.js';
+import { startSyncFixture, type SyncFixture, expectSyncInvariants, recordMatchedEntry } from '../helpers/sync-fixture.js';
 
 describe('tenant sync: stop, then start again', () => {
   let fx: SyncFixture;
@@ -21,19 +21,10 @@ describe('tenant sync: stop, then start again', () => {
   });
 
   /** A finished entry of an employee Personio knows, on a fresh November day. */
-  const recordEntry = async (tenantId: string): Promise<string> => {
-    const tenant = fx.seed.tenants.find((t) => t.id === tenantId)!;
-    const emails = new Set(tenant.personio.persons.map((p) => (p.email ?? '').trim().toLowerCase()));
-    const user = tenant.timr.users.find((u) => emails.has((u.email ?? '').trim().toLowerCase()))!;
-    const work = tenant.timr.workingTimeTypes.find((t) => t.category === 'attendance_time' && !t.archived)!;
+  const recordEntry = (tenantId: string) => {
     const day = `2026-11-${String(nextDay++).padStart(2, '0')}`;
-    const created = (await fx.control.createWorkingTime(tenantId, {
-      user_id: user.id,
-      working_time_type_id: work.id,
-      start: `${day}T08:00:00+01:00`,
-      end: `${day}T12:00:00+01:00`,
-    })) as { id: string };
-    return created.id;
+    // A morning without break or note (undefined keys are not sent).
+    return recordMatchedEntry(fx, tenantId, day, { end: `${day}T12:00:00+01:00`, break_times: undefined, notes: undefined });
   };
 
   /** The first cycle after a start is done: the tenant waits for its next interval. */
