@@ -60,8 +60,8 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Naive wall-clock milliseconds of `instant` in `zone` (see module comment). */
-export function wallTime(instant: number, zone: string): number {
+/** Wall time straight from Intl: a formatToParts call (a few microseconds each). */
+function formattedWallTime(instant: number, zone: string): number {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(instant)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
@@ -71,6 +71,32 @@ export function wallTime(instant: number, zone: string): number {
     Date.UTC(fields.year ?? NaN, (fields.month ?? NaN) - 1, fields.day ?? NaN, fields.hour ?? NaN, fields.minute ?? NaN, fields.second ?? NaN) +
     subSecond
   );
+}
+
+/**
+ * Offsets per zone and UTC hour, NaN for an hour with a transition inside. A transfer converts
+ * the same few hours again and again (entry, breaks, local days), and formatToParts per call
+ * was a visible share of the worker's CPU per entry (issue 10). No zone changes its offset twice
+ * within one hour, so equal offsets at both ends of an hour hold for all of it.
+ */
+const hourOffsets = new Map<string, Map<number, number>>();
+const HOUR_OFFSETS_PER_ZONE = 100_000;
+
+/** Naive wall-clock milliseconds of `instant` in `zone` (see module comment). */
+export function wallTime(instant: number, zone: string): number {
+  const hour = Math.floor(instant / HOUR_MS);
+  let offsets = hourOffsets.get(zone);
+  if (!offsets) hourOffsets.set(zone, (offsets = new Map()));
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    const first = hour * HOUR_MS;
+    const last = first + HOUR_MS - 1000;
+    const atFirst = formattedWallTime(first, zone) - first;
+    offset = formattedWallTime(last, zone) - last === atFirst ? atFirst : NaN;
+    if (offsets.size >= HOUR_OFFSETS_PER_ZONE) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? formattedWallTime(instant, zone) : instant + offset;
 }
 
 /** UTC offset of `zone` at `instant`, in milliseconds (e.g. +2 h for Vienna in summer). */

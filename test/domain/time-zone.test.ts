@@ -49,3 +49,29 @@ describe('time zone conversion', () => {
     expect(localDateOf(start - 1, 'America/Santiago')).toBe('2026-09-05');
   });
 });
+
+describe('wall time per zone and hour (cached offsets)', () => {
+  // Oracle: Intl's own formatting of each instant, independent of the offset cache.
+  const sv = new Map<string, Intl.DateTimeFormat>();
+  const oracle = (instant: number, zone: string) => {
+    let f = sv.get(zone);
+    if (!f) sv.set(zone, (f = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })));
+    return f.format(instant).replace(' ', 'T');
+  };
+
+  it.each([
+    ['Europe/Vienna', '2026-03-29T00:00:00Z', '2026-03-29T02:00:00Z'],
+    ['Europe/Vienna', '2026-10-25T00:00:00Z', '2026-10-25T02:00:00Z'],
+    // Half-hour DST shift, half-hour and quarter-hour offsets.
+    ['Australia/Lord_Howe', '2026-04-04T14:00:00Z', '2026-04-04T16:00:00Z'],
+    ['Asia/Kathmandu', '2026-06-01T00:00:00Z', '2026-06-01T02:00:00Z'],
+    ['America/Santiago', '2026-09-06T03:00:00Z', '2026-09-06T05:00:00Z'],
+    // A historical change of local mean time by seconds (Amsterdam 1937: +00:19:32 → +00:20).
+    ['Europe/Amsterdam', '1937-06-30T22:00:00Z', '1937-07-01T01:00:00Z'],
+  ])('agrees with Intl at every second around a transition of %s (%s)', (zone, from, to) => {
+    // Read the same hours twice: the second pass is served from the cache.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let t = Date.parse(from); t < Date.parse(to); t += 997) expect(toLocalDateTime(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(oracle(t, zone));
+    }
+  });
+});
