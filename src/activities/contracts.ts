@@ -30,6 +30,22 @@ export const EntryLabel = z.object({
 });
 export type EntryLabel = z.infer<typeof EntryLabel>;
 
+/**
+ * What a lock must know of the entry besides our record: its status (an approved or closed one
+ * keeps it) and the customer's other metadata keys (a PATCH replaces the whole metadata). Taken
+ * from planning's read, so the lock PATCH's answer is the only read of a transfer (issue 10:
+ * one timr request per entry instead of a GET before every PATCH). Left out when the customer's
+ * metadata is large: history stays small, and that lock reads the entry first.
+ */
+export const LockBase = z.object({
+  status: z.enum(['changeable', 'approved', 'closed', 'locked']),
+  /** The entry's metadata without our key; null when it has none. */
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+export type LockBase = z.infer<typeof LockBase>;
+/** Customer metadata (JSON characters) a plan carries at most per entry for a lock without a read. */
+export const LOCK_BASE_METADATA_LIMIT = 1_000;
+
 export const PlannedEntry = EntryLabel.extend({
   personId: z.string(),
   /** timr user id: reconcile lists this employee's entries to learn who owns which period. */
@@ -47,6 +63,8 @@ export const PlannedEntry = EntryLabel.extend({
   /** `relock`: unlocked but unchanged since transfer — only the lock is missing. */
   kind: z.enum(['new', 'retransfer', 'relock']),
   warnings: z.array(z.string()),
+  /** The entry as planning read it, for a lock without a read first (LockBase). Absent: read first. */
+  lockBase: LockBase.optional(),
 });
 export type PlannedEntry = z.infer<typeof PlannedEntry>;
 
@@ -233,7 +251,8 @@ export type RemoveResult = z.infer<typeof RemoveResult>;
 export const LockBatchInput = TenantRef.extend({
   runId: z.string(),
   sync: z.unknown(),
-  entries: z.array(z.object({ entryId: z.string(), posted: SyncMetadata })),
+  /** `base`: lock with one PATCH, no read first (first attempt only; see LockBase). */
+  entries: z.array(z.object({ entryId: z.string(), posted: SyncMetadata, base: LockBase.optional() })),
 });
 export type LockBatchInput = z.infer<typeof LockBatchInput>;
 

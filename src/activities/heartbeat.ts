@@ -85,6 +85,11 @@ export function stopIfCancelled(): void {
   throw signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure(`activity cancelled (${String(signal.reason)})`);
 }
 
+/** This activity's attempt number (1 outside an activity). */
+export function activityAttempt(): number {
+  return currentContext()?.info.attempt ?? 1;
+}
+
 /**
  * Until when this attempt may wait for a vendor's rate limit in-process: its start-to-close
  * deadline less a reserve for the work itself. Past that, the 429 goes to Temporal, whose

@@ -1,20 +1,23 @@
 /**
- * Locks entries in timr and records what was transferred, one PATCH per entry. timr has no
+ * Locks entries in timr and records what was transferred, one PATCH per entry, and the PATCH's
+ * answer is the read: the entry's status and the customer's metadata come from planning's read
+ * (LockBase). A retried attempt, an entry planned without a base, and any failed PATCH read the
+ * entry first (an unknown outcome is resolved by reading timr before any further write). timr has no
  * precondition header: the answer is the entry as it is now locked, and if its content is not
  * what we posted (an employee edited it meanwhile), the workflow compensates and posts the
  * locked content, which we re-plan here. An entry already approved or closed in timr keeps
  * its status (locking would undo the approval): it only gets our transfer record.
  */
-import { NotFoundError } from '../clients/errors.js';
+import { NotFoundError, VendorError } from '../clients/errors.js';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeType } from '../clients/timr/schemas.js';
 import { typeCategories } from '../domain/entry-classification.js';
 import { entryFingerprint } from '../domain/entry-fingerprint.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import type { TenantSecrets } from '../secrets/index.js';
-import type { InspectLocksInput, InspectLocksResult, LockBatchInput, LockBatchResult, LockOutcome, SyncMetadata } from './contracts.js';
+import type { InspectLocksInput, InspectLocksResult, LockBase, LockBatchInput, LockBatchResult, LockOutcome, SyncMetadata } from './contracts.js';
 import { asEntryRefusal } from './entry-refusal.js';
-import { progress, stopIfCancelled } from './heartbeat.js';
+import { activityAttempt, progress, stopIfCancelled } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
 import { readSyncMetadata, withSyncMetadata } from './sync-metadata.js';
 
@@ -47,15 +50,46 @@ async function patchOrReadBack(timr: TimrClient, entryId: string, posted: SyncMe
   }
 }
 
-async function lockOne(timr: TimrClient, input: LockBatchInput, entryId: string, posted: SyncMetadata, types: () => Promise<WorkingTimeType[]>): Promise<LockOutcome> {
-  const current = await timr.getWorkingTime(entryId);
-  const metadata = withSyncMetadata(current.metadata, posted);
+/** The PATCH that locks (or, for an approved or closed entry, only records): status and metadata as `base` says. */
+function lockPatch(timr: TimrClient, entryId: string, base: LockBase, posted: SyncMetadata, opts: { once?: boolean } = {}): Promise<WorkingTime> {
+  const metadata = withSyncMetadata(base.metadata, posted);
+  return base.status === 'changeable' ? timr.lockWorkingTime(entryId, metadata, opts) : timr.patchWorkingTime(entryId, { metadata }, opts);
+}
+
+/** Read first, then PATCH (the way of a retried attempt and of entries planned without a base). */
+async function readThenLock(timr: TimrClient, entryId: string, posted: SyncMetadata, current?: WorkingTime): Promise<WorkingTime> {
+  current ??= await timr.getWorkingTime(entryId);
   // An earlier try's PATCH took effect but its answer was lost: nothing to write again.
-  const locked = carriesOurLock(current, posted.periodIds)
-    ? current
-    : await patchOrReadBack(timr, entryId, posted, () =>
-        current.status === 'changeable' ? timr.lockWorkingTime(entryId, metadata) : timr.patchWorkingTime(entryId, { metadata }),
-      );
+  if (carriesOurLock(current, posted.periodIds)) return current;
+  // Anything but changeable keeps its status (locking would undo an approval): only our record is written.
+  const base: LockBase = { status: current.status === 'changeable' ? 'changeable' : 'locked', metadata: current.metadata ?? null };
+  return patchOrReadBack(timr, entryId, posted, () => lockPatch(timr, entryId, base, posted));
+}
+
+/**
+ * One PATCH from planning's read, no read first. On any failure the entry is read back: locked
+ * with our record is done; otherwise a retryable failure goes on from what was read.
+ */
+async function lockFromBase(timr: TimrClient, entryId: string, posted: SyncMetadata, base: LockBase): Promise<WorkingTime> {
+  try {
+    return await lockPatch(timr, entryId, base, posted, { once: true });
+  } catch (err) {
+    let now: WorkingTime;
+    try {
+      now = await timr.getWorkingTime(entryId);
+    } catch {
+      throw err;
+    }
+    if (carriesOurLock(now, posted.periodIds)) return now;
+    if (!(err instanceof VendorError) || !err.kind.retryable) throw err;
+    return readThenLock(timr, entryId, posted, now);
+  }
+}
+
+async function lockOne(timr: TimrClient, input: LockBatchInput, item: LockBatchInput['entries'][number], types: () => Promise<WorkingTimeType[]>): Promise<LockOutcome> {
+  const { entryId, posted } = item;
+  // A retried attempt may follow PATCHes whose answers were lost: read before writing again.
+  const locked = item.base && activityAttempt() === 1 ? await lockFromBase(timr, entryId, posted, item.base) : await readThenLock(timr, entryId, posted);
   // An empty transfer (entry withdrawn) has nothing whose content could differ.
   if (posted.periodIds.length === 0 || entryFingerprint(locked) === posted.fingerprint) return { outcome: 'locked', entryId };
 
@@ -69,15 +103,15 @@ export async function lockBatch(timr: TimrClient, input: LockBatchInput, secrets
   let typeList: Promise<WorkingTimeType[]> | undefined;
   const types = () => (typeList ??= timr.listWorkingTimeTypes());
   const results: LockOutcome[] = [];
-  for (const { entryId, posted } of input.entries) {
+  for (const item of input.entries) {
     stopIfCancelled();
     try {
-      // Each call retries itself (the lock PATCH is idempotent); an error is read back in lockOne.
-      results.push(await lockOne(timr, input, entryId, posted, types));
+      // An error is read back in lockOne before anything else is written for the entry.
+      results.push(await lockOne(timr, input, item, types));
     } catch (err) {
-      const refusal = asEntryRefusal(entryId, err, secrets);
+      const refusal = asEntryRefusal(item.entryId, err, secrets);
       if (!refusal) throw err;
-      results.push({ outcome: 'refused', entryId, failureType: refusal.failureType, message: refusal.message });
+      results.push({ outcome: 'refused', entryId: item.entryId, failureType: refusal.failureType, message: refusal.message });
     }
     progress({ done: results.length, of: input.entries.length });
   }

@@ -9,8 +9,22 @@ import { booksNothing, type ClassificationContext, type SkipCode } from '../doma
 import { matchUser, type PersonIndex } from '../domain/employee-matching.js';
 import { entryFingerprint } from '../domain/entry-fingerprint.js';
 import { transformEntry } from '../domain/transform.js';
-import type { PlannedEntry, QuarantinedEntry } from './contracts.js';
+import { LOCK_BASE_METADATA_LIMIT, SYNC_METADATA_KEY, type LockBase, type PlannedEntry, type QuarantinedEntry } from './contracts.js';
 import { readSyncMetadata } from './sync-metadata.js';
+
+const withLockBase = (entry: WorkingTime) => {
+  const lockBase = lockBaseOf(entry);
+  return lockBase ? { lockBase } : {};
+};
+
+/** The entry's status and the customer's metadata, for a lock without a read first; undefined when too big or not lockable. */
+export function lockBaseOf(entry: WorkingTime): LockBase | undefined {
+  const { status } = entry;
+  if (status !== 'changeable' && status !== 'approved' && status !== 'closed' && status !== 'locked') return undefined;
+  const { [SYNC_METADATA_KEY]: _ours, ...theirs } = entry.metadata ?? {};
+  if (Object.keys(theirs).length === 0) return { status, metadata: null };
+  return JSON.stringify(theirs).length <= LOCK_BASE_METADATA_LIMIT ? { status, metadata: theirs } : undefined;
+}
 
 export type EntryPlan = { ok: true; entry: PlannedEntry } | { ok: false; quarantine: QuarantinedEntry } | { ok: false; skip: string; code: SkipCode };
 
@@ -27,7 +41,7 @@ export function planEntry(entry: WorkingTime, ctx: ClassificationContext, person
     if (previous?.periodIds.length && booksNothing(transformed.code)) {
       return {
         ok: true,
-        entry: { ...label, personId: previous.personId, userId: entry.user.id, notOurs, periods: [], fingerprint, lastModified: entry.last_modified, previous, kind: 'retransfer', warnings: [transformed.reason] },
+        entry: { ...label, personId: previous.personId, userId: entry.user.id, notOurs, periods: [], fingerprint, lastModified: entry.last_modified, previous, kind: 'retransfer', warnings: [transformed.reason], ...withLockBase(entry) },
       };
     }
     return { ok: false, skip: transformed.reason, code: transformed.code };
@@ -58,6 +72,7 @@ export function planEntry(entry: WorkingTime, ctx: ClassificationContext, person
       ...(previous && { previous }),
       kind,
       warnings,
+      ...withLockBase(entry),
     },
   };
 }

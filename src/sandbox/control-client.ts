@@ -77,6 +77,10 @@ export class SandboxControl {
     return call<LoggedRequest[]>('GET', `${this.base(vendor)}/requests${q}`);
   }
 
+  async clearRequests(vendor: Vendor): Promise<void> {
+    await call('DELETE', `${this.base(vendor)}/requests`);
+  }
+
   /** Edits a timr entry as an employee or admin would (bypasses the lock). */
   editWorkingTime(tenantId: string, entryId: string, patch: Record<string, unknown>): Promise<unknown> {
     return call('PATCH', `${this.base('timr')}/tenants/${encodeURIComponent(tenantId)}/working-times/${encodeURIComponent(entryId)}`, patch);

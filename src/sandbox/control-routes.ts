@@ -101,7 +101,7 @@ export function installRequestLogging(
   tenantOf: (request: FastifyRequest) => string | undefined,
 ): void {
   const logged = new WeakSet<FastifyRequest>();
-  const record = (request: FastifyRequest, status: number, dropped: boolean) => {
+  const record = (request: FastifyRequest, status: number, dropped: boolean, bytes = 0) => {
     if (logged.has(request)) return;
     logged.add(request);
     const faults = faultsFiredOn(request);
@@ -114,11 +114,13 @@ export function installRequestLogging(
       status,
       dropped,
       ...(faults.length > 0 && { faults }),
+      bytes,
     });
   };
   app.addHook('onResponse', async (request, reply) => {
     if (isControlRoute(request)) return;
-    record(request, reply.statusCode, request.raw.socket?.destroyed === true && !reply.sent);
+    const dropped = request.raw.socket?.destroyed === true && !reply.sent;
+    record(request, reply.statusCode, dropped, dropped ? 0 : Number(reply.getHeader('content-length') ?? 0) || 0);
   });
   // A destroyed socket (reset and commit-then-drop faults) never reaches onResponse, yet those
   // are the requests a test most needs to count. Status is the one the handler chose (a

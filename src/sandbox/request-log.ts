@@ -13,6 +13,8 @@ export interface LoggedRequest {
   dropped: boolean;
   /** Injected faults that fired on this request (e.g. "commit-then-drop reset", "error 503"). */
   faults?: string[];
+  /** Bytes of the response body sent (content-length; 0 when dropped or unknown). */
+  bytes?: number;
 }
 
 export class RequestLog {

@@ -28,7 +28,6 @@ import type {
   ResolveWritesInput,
   ResolveWritesResult,
   RunPlan,
-  SyncMetadata,
   UnresolvedWrite,
 } from '../activities/contracts.js';
 import { FailureType } from '../clients/failure-types.js';
@@ -391,9 +390,11 @@ export class RunSaga {
 
   private async lockBatch(toLock: PlannedEntry[], byId: Map<string, PlannedEntry>, round: number): Promise<PlannedEntry[]> {
     const posted = (item: PlannedEntry) => this.postedIds(item);
-    const records = toLock.map((i): { entryId: string; posted: SyncMetadata } => ({
+    const records = toLock.map((i): LockBatchInput['entries'][number] => ({
       entryId: i.entryId,
       posted: { periodIds: posted(i), personId: i.personId, fingerprint: i.fingerprint, run: this.env.runId },
+      // Planning's read of the entry spares the lock its own read; after an edit round it reads first.
+      ...(round === 0 && i.lockBase && { base: i.lockBase }),
     }));
     for (const item of toLock) this.record(item.entryId, { type: 'lock-started' });
     let outcomes: LockBatchResult['results'];

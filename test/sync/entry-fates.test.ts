@@ -270,7 +270,8 @@ describe('every entry has a visible fate: status and report on a demo tenant', (
     })) as { id: string };
     expect((await cli('config', tenantId, '--set', 'activityMaxAttempts=2', '--set', 'activityTimeoutSeconds=5')).code).toBe(0);
     const drops = await fx.control.addFault('timr', { tenantId, route: 'PATCH /v1/working-times/:id', fault: { kind: 'commit-then-drop', mode: 'reset' } });
-    const outage = await fx.control.addFault('timr', { tenantId, route: 'GET /v1/working-times/:id', after: 1, fault: { kind: 'error', status: 503 } });
+    // The lock PATCH is the lock's only request (its answer is the read): every read back fails.
+    const outage = await fx.control.addFault('timr', { tenantId, route: 'GET /v1/working-times/:id', fault: { kind: 'error', status: 503 } });
     await syncNow();
     const view = await json<TenantStatusView>('status', tenantId);
     expect(view.unresolved.map((u) => u.entryId)).toEqual([created.id]);

@@ -86,7 +86,8 @@ describe('exactly-once when outcomes are unknown', () => {
     const t = tenant();
     // Every lock PATCH takes effect and loses its answer; reading the entry back fails too.
     const drops = await fx.control.addFault('timr', { tenantId: t.id, route: PATCH_ENTRY, fault: { kind: 'commit-then-drop', mode: 'reset' } });
-    const outage = await fx.control.addFault('timr', { tenantId: t.id, route: GET_ENTRY, after: 1, fault: { kind: 'error', status: 503 } });
+    // The lock PATCH is the lock's only request (its answer is the read): every read back fails.
+    const outage = await fx.control.addFault('timr', { tenantId: t.id, route: GET_ENTRY, fault: { kind: 'error', status: 503 } });
     await fx.start(t.id, { activityMaxAttempts: 2, activityTimeoutSeconds: 5 });
     const s = await fx.waitForCycles(t.id, 1, 90_000);
     expect(s.recentRuns[0]?.outcome).toBe('partial');

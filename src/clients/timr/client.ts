@@ -93,20 +93,21 @@ export class TimrClient {
   /**
    * Updates the fields present in `body`; resolves with the entry as timr now holds it.
    * 302 (type recorded "by request") → RedirectedToRequestError; 409 → ConflictError.
+   * `once`: no in-process retry — the caller reads the entry back after any failure.
    */
-  patchWorkingTime(id: string, body: WorkingTimeUpdate): Promise<WorkingTime> {
+  patchWorkingTime(id: string, body: WorkingTimeUpdate, opts: { once?: boolean } = {}): Promise<WorkingTime> {
     const spec = { method: 'PATCH', template: '/working-times/{id}', resourceId: id } as const;
     const json = this.http.validateBody(spec, WorkingTimeUpdate, body);
     // Setting fields to given values is harmless to repeat (a lock retried after it took effect).
-    return this.http.requestJson({ ...spec, path: `/working-times/${encodeURIComponent(id)}`, json, expect: [200], idempotent: true }, WorkingTime);
+    return this.http.requestJson({ ...spec, path: `/working-times/${encodeURIComponent(id)}`, json, expect: [200], idempotent: !opts.once }, WorkingTime);
   }
 
   /**
    * Locks the entry and records what was transferred, in ONE PATCH so timr never holds a locked
    * entry without its metadata. `metadata` replaces the entry's metadata: merge before calling.
    */
-  lockWorkingTime(id: string, metadata: Record<string, unknown>): Promise<WorkingTime> {
-    return this.patchWorkingTime(id, { status: 'locked', metadata });
+  lockWorkingTime(id: string, metadata: Record<string, unknown>, opts: { once?: boolean } = {}): Promise<WorkingTime> {
+    return this.patchWorkingTime(id, { status: 'locked', metadata }, opts);
   }
 
   /** Working times deleted after the instant (RFC 3339), across all pages. */
