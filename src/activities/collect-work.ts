@@ -28,6 +28,11 @@ export interface CollectInput {
   maxDeletions?: number;
   /** Clock for the look-back window (tests pin it). */
   now?: Date;
+  /**
+   * An audit's repair: entryId → last_modified of transferred entries whose Personio periods are
+   * missing or changed. While timr still shows them so, they are planned again instead of counted done.
+   */
+  replace?: Record<string, string>;
 }
 
 export interface CollectedWork {
@@ -54,6 +59,10 @@ export interface CollectedWork {
   deletionWatermark: string | null;
   /** Period ids other live entries of the same employee around this entry's date have recorded. */
   notOursFor(entry: WorkingTime): string[];
+  /** Entries of `replace` planned again (the others changed since the audit, or are gone). */
+  replaced: Set<string>;
+  /** Every period id a live entry of the window has recorded. */
+  liveClaims: Set<string>;
 }
 
 /** A live timr entry's place in time and what it owns, for overlap and ownership checks. */
@@ -144,6 +153,7 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     claims.set(entry.user.id, list);
   };
   let listed = 0;
+  const replaced = new Set<string>();
   const zone = config.timezone;
   for await (const entry of timr.listWorkingTimes({ statuses: ALL_STATUSES, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
     // The attempt's pulse heartbeats by time (heartbeat.ts); this is only what it reports.
@@ -154,13 +164,18 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     entriesByType.set(entry.working_time_type.id, (entriesByType.get(entry.working_time_type.id) ?? 0) + 1);
     // Not editable by the employee and carrying our record of exactly this content: done.
     // (An admin may still change a locked or approved entry: then the record no longer fits.)
+    const forced = input.replace?.[entry.id] === entry.last_modified;
     if (entry.status !== 'changeable' && entry.status !== 'running' && entry.status !== 'paused' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) {
       claimOf(entry, true);
-      fates.add('transferred', 'transferred before, unchanged since', entryLabel(entry, zone));
-      continue;
+      if (!forced) {
+        fates.add('transferred', 'transferred before, unchanged since', entryLabel(entry, zone));
+        continue;
+      }
+      // Transferred, but an audit found its Personio periods missing or changed: planned again.
+      replaced.add(entry.id);
     }
     const c = classifyEntry(entry, ctx);
-    claimOf(entry, false, c.kind !== 'skip');
+    if (!replaced.has(entry.id)) claimOf(entry, false, c.kind !== 'skip');
     if (input.held[entry.id] === entry.last_modified) {
       fates.add('held', c.kind === 'skip' ? 'withdrawn before; timr books its type by request' : 'quarantined before, unchanged in timr since', entryLabel(entry, zone));
       stillConcerned.add(entry.id);
@@ -231,5 +246,6 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     return (claims.get(entry.user.id) ?? []).filter((c) => c.entryId !== entry.id && Math.abs(c.startMs - startMs) <= 2 * DAY_MS).flatMap((c) => c.periodIds);
   };
   const decisions = undecidedTypes(types, config, entriesByType);
-  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, moreDeletions, deletionWatermark, notOursFor };
+  const liveClaims = new Set([...claims.values()].flatMap((list) => list.flatMap((c) => c.periodIds)));
+  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, moreDeletions, deletionWatermark, notOursFor, replaced, liveClaims };
 }

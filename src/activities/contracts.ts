@@ -125,6 +125,19 @@ export const TenantRef = z.object({
 });
 export type TenantRef = z.infer<typeof TenantRef>;
 
+/**
+ * What an audit found repairable (src/audit: RepairPlan), delivered to the tenant workflow and
+ * carried into its runs until done: `replace` entries (entryId → last_modified as audited) are
+ * transferred again through the ledger (`replacing`: their recorded periods removed, the entry
+ * posted and its record renewed) while timr still shows them unchanged; `remove` lists periods
+ * only a deleted entry's record claims, removed through the deletion path.
+ */
+export const RepairRequest = z.object({
+  replace: z.record(z.string(), z.string()),
+  remove: z.array(z.object({ entryId: z.string(), periodIds: z.array(z.string()) })),
+});
+export type RepairRequest = z.infer<typeof RepairRequest>;
+
 export const PlanInput = TenantRef.extend({
   runId: z.string(),
   /** Settings the transform and matching need (time zone, Zeitausgleich, matching…). */
@@ -146,6 +159,8 @@ export const PlanInput = TenantRef.extend({
   holdRoom: z.number().int().nonnegative().optional(),
   /** The check only: digest of the quarantined entries the tenant does not hold (QuarantineSummary.digest). */
   quarantineDigest: z.string().nullable().optional(),
+  /** An audit's repair, carried until done (see RepairRequest). */
+  repair: RepairRequest.optional(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
 
@@ -181,6 +196,11 @@ export const RunPlan = z.object({
   /** Held entries that need nothing any more (deleted, retyped, no longer changeable). */
   releasedQuarantine: z.array(z.string()),
   eligible: z.number().int(),
+  /**
+   * Repair items this plan found nothing to do for: the entry changed in timr since the audit
+   * (the regular rules take it), is gone, or every period to remove is owned by a live entry now.
+   */
+  repairObsolete: z.array(z.string()).optional(),
 });
 export type RunPlan = z.infer<typeof RunPlan>;
 
@@ -329,3 +349,58 @@ export const ProvisionBatchInput = TenantRef.extend({
   label: z.string().optional(),
 });
 export type ProvisionBatchInput = z.infer<typeof ProvisionBatchInput>;
+
+/** The audit activity's input: the tenant's settings as the oracle reads them, and what its workflow knows. */
+export const AuditInput = TenantRef.extend({
+  sync: z.unknown(),
+  lookbackDays: z.number().int().positive(),
+  quarantinedEntryIds: z.array(z.string()),
+  unresolved: z.array(UnresolvedWrite),
+  /** Clock for the window (tests pin it). */
+  now: z.string().optional(),
+});
+export type AuditInput = z.infer<typeof AuditInput>;
+
+export const AuditCounts = z.object({
+  entriesEligible: z.number().int(),
+  entriesTransferred: z.number().int(),
+  quarantined: z.number().int(),
+  waiting: z.number().int(),
+  periodsInPersonio: z.number().int(),
+  zeitausgleichDays: z.number().int(),
+  lost: z.number().int(),
+  duplicated: z.number().int(),
+  orphaned: z.number().int(),
+  stale: z.number().int(),
+  doubleClaimed: z.number().int(),
+  hoursMismatch: z.number().int(),
+});
+export type AuditCounts = z.infer<typeof AuditCounts>;
+
+/** One audit of one tenant (bounded: counts, samples, at most REPAIR_LIMIT repair items). */
+export const AuditResult = z.object({
+  tenantId: z.string(),
+  at: z.string(),
+  /** First local date judged (the look-back window, a day short, as the product reads it). */
+  windowStart: z.string(),
+  /** No lost, duplicated, orphaned, stale or double-claimed period. */
+  clean: z.boolean(),
+  counts: AuditCounts,
+  samples: z.object({
+    lost: z.array(z.string()),
+    duplicated: z.array(z.string()),
+    orphaned: z.array(z.string()),
+    stale: z.array(z.string()),
+    doubleClaimed: z.array(z.string()),
+    waiting: z.array(z.string()),
+    hoursMismatch: z.array(z.object({ entryId: z.string(), bookedMinutes: z.number(), expectedMinutes: z.number() })),
+  }),
+  repair: RepairRequest.extend({
+    /** Entries and removals found repairable in all (the request names at most REPAIR_LIMIT). */
+    entries: z.number().int(),
+    removals: z.number().int(),
+    causes: z.object({ lost: z.number().int(), stale: z.number().int(), hours: z.number().int() }),
+    more: z.boolean(),
+  }),
+});
+export type AuditResult = z.infer<typeof AuditResult>;

@@ -3,7 +3,8 @@
  * workflows import only the type (`SyncActivities`).
  */
 import { Context } from '@temporalio/activity';
-import { PlanInput, ProvisionBatchInput, ReadPersonsInput, type CheckOverridesInput, type InspectLocksInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type ResolveWritesInput, type TenantRef } from './contracts.js';
+import { AuditInput, PlanInput, ProvisionBatchInput, ReadPersonsInput, type CheckOverridesInput, type InspectLocksInput, type LockBatchInput, type PostBatchInput, type RemoveInput, type ResolveWritesInput, type TenantRef } from './contracts.js';
+import { auditVendorState } from './audit-tenant.js';
 import { checkOverrides } from './check-overrides.js';
 import type { ActivityDeps } from './deps.js';
 import { reportWorkerHealth } from './health-check.js';
@@ -76,6 +77,20 @@ export function createActivities(deps: ActivityDeps) {
         log()[r.outcome === 'refused' ? 'warn' : 'info']({ tenantId: tenant, runId: input.runId, entryId: r.entryId, outcome: r.outcome }, 'entry lock');
       }
       metrics.noteRunLocked(tenant, input.runId, Date.now());
+      return result;
+    },
+
+    /** Read-only: the independent audit of the tenant's vendor state (src/audit), with what a repair may change. */
+    async auditTenant(input: AuditInput) {
+      const parsed = AuditInput.parse(input);
+      const result = await withTenant(deps, parsed, ({ timr, personio }) => auditVendorState(timr, personio, parsed));
+      const tenant = parsed.tenantId;
+      const c = result.counts;
+      for (const [kind, value] of Object.entries({ lost: c.lost, duplicated: c.duplicated, orphaned: c.orphaned, stale: c.stale, doubleClaimed: c.doubleClaimed, hoursMismatch: c.hoursMismatch, waiting: c.waiting })) {
+        metrics.auditFindings.set({ tenant, kind }, value);
+      }
+      metrics.auditTimestamp.set({ tenant }, Date.parse(result.at) / 1000);
+      log()[result.clean ? 'info' : 'warn']({ tenantId: tenant, ...c, repairable: result.repair.entries + result.repair.removals }, 'tenant audited');
       return result;
     },
 

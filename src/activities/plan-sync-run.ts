@@ -96,7 +96,8 @@ async function quarantineOf(work: CollectedWork, personio: PersonioClient, chunk
  * with their fates. Every entry of the window is in `entries`, in `quarantined` or has a fate.
  */
 export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput, observe?: PlanObserver): Promise<RunPlan> {
-  const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN });
+  const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN, ...(input.repair && { replace: input.repair.replace }) });
+  const repair = repairOf(work, input);
   const entries: PlannedEntry[] = [];
   let more = work.moreDeletions;
   const untransferred: WorkingTime[] = [];
@@ -109,7 +110,8 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
         more = true;
         return false;
       }
-      entries.push(entry);
+      // A repair's entry is unchanged in timr, so planning calls it a relock: its periods must be written again.
+      entries.push(work.replaced.has(entry.entryId) && entry.kind === 'relock' ? { ...entry, kind: 'retransfer' } : entry);
       return true;
     },
     untransferred,
@@ -127,14 +129,32 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
     entries,
     quarantined: quarantined.slice(0, room),
     unheld,
-    deletions: work.deletions,
+    deletions: [...work.deletions, ...repair.deletions],
     fates: work.fates.result(),
     decisions: work.decisions,
     deletionWatermark: work.deletionWatermark,
     more,
     releasedQuarantine: work.releasedQuarantine,
     eligible: work.eligible.length + work.invalid.length,
+    ...(input.repair && { repairObsolete: repair.obsolete }),
   };
+}
+
+/**
+ * A repair's removals that still apply (periods no live entry records, not already in this run's
+ * deletions) and the items with nothing left to do: entries timr no longer shows as audited.
+ */
+function repairOf(work: CollectedWork, input: PlanInput): { deletions: RunPlan['deletions']; obsolete: string[] } {
+  if (!input.repair) return { deletions: [], obsolete: [] };
+  const obsolete = Object.keys(input.repair.replace).filter((id) => !work.replaced.has(id));
+  const deleting = new Set(work.deletions.map((d) => d.entryId));
+  const deletions: RunPlan['deletions'] = [];
+  for (const r of input.repair.remove) {
+    const periodIds = r.periodIds.filter((id) => !work.liveClaims.has(id));
+    if (deleting.has(r.entryId) || periodIds.length === 0) obsolete.push(r.entryId);
+    else deletions.push({ entryId: r.entryId, periodIds, lastModified: '' });
+  }
+  return { deletions, obsolete };
 }
 
 /** One page of the window's quarantine; reasons are shared by many entries, so they are listed once. */

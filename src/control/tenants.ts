@@ -18,6 +18,7 @@ import {
 import { TASK_QUEUE, overrideCheckWorkflowId, runWorkflowId, tenantWorkflowId } from '../workflows/ids.js';
 import type { CheckOverridesResult, OverrideFinding, QuarantinedEntry } from '../activities/contracts.js';
 import {
+  auditUpdate,
   runReportQuery,
   carryQuery,
   NO_CHANGE,
@@ -35,7 +36,7 @@ import type { checkOverridesWorkflow } from '../workflows/check-overrides.js';
 import type { listQuarantineWorkflow } from '../workflows/list-quarantine.js';
 import type { syncRunWorkflow } from '../workflows/sync-run.js';
 import type { tenantSyncWorkflow } from '../workflows/tenant-sync.js';
-import type { RunSummary, SyncRunReport, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
+import type { AuditOutcome, RunSummary, SyncRunReport, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
 
 export type TenantHandle = WorkflowHandle<typeof tenantSyncWorkflow>;
 
@@ -191,6 +192,14 @@ export const pauseTenant = (client: Client, tenantId: string) => verb(client, te
 export const resumeTenant = (client: Client, tenantId: string) => verb(client, tenantId, 'resume', () => tenantHandle(client, tenantId).executeUpdate(resumeUpdate));
 export const syncTenantNow = (client: Client, tenantId: string): Promise<RunSummary | null> =>
   update(tenantId, 'sync-now', () => tenantHandle(client, tenantId).executeUpdate(syncNowUpdate));
+
+/**
+ * Audits the tenant's vendor state in its loop, between two runs (`tenant/<id>/audit/<n>`); with
+ * `repair`, the next run repairs what the audit found and a second audit checks the result.
+ * Waits for all of it.
+ */
+export const auditTenant = (client: Client, tenantId: string, opts: { repair?: boolean } = {}): Promise<AuditOutcome> =>
+  update(tenantId, opts.repair ? 'audit --repair' : 'audit', () => tenantHandle(client, tenantId).executeUpdate(auditUpdate, { args: [{ repair: opts.repair === true }] }));
 
 /**
  * Stops the tenant after its run in flight. Stopping a stopping tenant, or one whose workflow

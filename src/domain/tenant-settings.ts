@@ -28,6 +28,12 @@ export const TenantSettings = z.object({
   activityTimeoutSeconds: z.number().int().min(2).max(600).default(60),
   /** Attempts per vendor call sequence before an entry counts as failed for this run (it is retried next cycle). */
   activityMaxAttempts: z.number().int().min(1).max(100).default(8),
+  /**
+   * Hours between scheduled audits of the tenant's vendor state (report only: findings in status,
+   * the Temporal UI and metrics; `timr-sync audit --repair` repairs). 0 turns it off. Tenants
+   * started before this setting existed audit daily.
+   */
+  auditIntervalHours: z.number().min(0).max(24 * 366).default(24),
   sync: TenantSyncConfig.default(TenantSyncConfig.parse({})),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;

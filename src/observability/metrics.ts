@@ -39,6 +39,20 @@ export const oldestUntransferredAge = new Gauge({
   registers: [registry],
 });
 
+export const auditFindings = new Gauge({
+  name: 'timr_sync_audit_findings',
+  help: "Findings of the tenant's latest audit on this worker (timr-sync audit, or the scheduled one), by kind: lost, stale, hoursMismatch, duplicated, orphaned, doubleClaimed, waiting.",
+  labelNames: ['tenant', 'kind'] as const,
+  registers: [registry],
+});
+
+export const auditTimestamp = new Gauge({
+  name: 'timr_sync_audit_timestamp_seconds',
+  help: "When the tenant's latest audit on this worker read the vendors (Unix seconds).",
+  labelNames: ['tenant'] as const,
+  registers: [registry],
+});
+
 export const planDuration = new Histogram({
   name: 'timr_sync_plan_duration_seconds',
   help: 'Duration of the plan activity of a run (reading both vendors and planning).',

@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { AbsencePeriod, AttendancePeriod, Person } from '../clients/personio/schemas.js';
 import { DeletedEntry, WorkingTime, WorkingTimeType } from '../clients/timr/schemas.js';
 
-export { auditClean, auditSync, SAMPLE_LIMIT, type AuditTenant, type HoursMismatch, type SyncAudit } from './audit/audit.js';
-export { auditTenantFromStatus, type TenantStatusLike } from './audit/tenant.js';
-export { transferRecordOf as syncMetadataOf, TRANSFER_RECORD_KEY, type TransferRecord } from './audit/raw-state.js';
+export { auditClean, auditSync, SAMPLE_LIMIT, type AuditTenant, type HoursMismatch, type SyncAudit } from '../audit/oracle.js';
+export { auditTenantFromStatus, type TenantStatusLike } from '../audit/tenant.js';
+export { transferRecordOf as syncMetadataOf, TRANSFER_RECORD_KEY, type TransferRecord } from '../audit/raw-state.js';
 
 export const TimrSandboxState = z.record(
   z.string(),

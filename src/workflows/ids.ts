@@ -9,6 +9,11 @@ export function runWorkflowId(tenantId: string, runNumber: number): string {
   return `tenant/${tenantId}/run/${runNumber}`;
 }
 
+/** One audit of the tenant's vendor state (numbered per tenant, never reused). */
+export function auditWorkflowId(tenantId: string, n: number): string {
+  return `tenant/${tenantId}/audit/${n}`;
+}
+
 /** One check of matching overrides; `nonce` keeps concurrent checks apart. */
 export function overrideCheckWorkflowId(tenantId: string, nonce: string): string {
   return `tenant/${tenantId}/check-overrides/${nonce}`;

@@ -4,3 +4,4 @@ export { syncRunWorkflow } from './sync-run.js';
 export { checkOverridesWorkflow } from './check-overrides.js';
 export { provisionWorkflow } from './provision.js';
 export { listQuarantineWorkflow } from './list-quarantine.js';
+export { auditWorkflow } from './audit.js';

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { TenantSettingsChange } from '../domain/tenant-settings.js';
-import type { RunSummary, SyncRunReport, TenantCarry, TenantStatusView } from './types.js';
+import type { AuditOutcome, RunSummary, SyncRunReport, TenantCarry, TenantStatusView } from './types.js';
 import type { EntryLedger } from '../domain/ledger.js';
 
 /**
@@ -28,6 +28,11 @@ export const syncNowUpdate = defineUpdate<RunSummary | null>('syncNow');
 export const updateConfigUpdate = defineUpdate<TenantStatusView, [TenantSettingsChange]>('updateConfig');
 /** Releases quarantined entries (all, or the listed ids) and runs a cycle. */
 export const retryQuarantinedUpdate = defineUpdate<{ released: number }, [{ entryIds?: string[] }]>('retryQuarantined');
+/**
+ * Audits the tenant's vendor state between two runs (never during one); with `repair`, hands what
+ * it found repairable to a run at once, then audits again. Resolves when done.
+ */
+export const auditUpdate = defineUpdate<AuditOutcome, [{ repair?: boolean }]>('audit');
 /** Finishes the run in flight, then completes the workflow. */
 export const stopUpdate = defineUpdate<TenantStatusView>('stop');
 

@@ -201,8 +201,9 @@ export class RunSaga {
           held: this.input.held ?? heldEntries(this.input.quarantined ?? [], this.input.settled),
           ...(this.input.holdRoom !== undefined && { holdRoom: this.input.holdRoom }),
           deletionWatermark: this.input.deletionWatermark,
+          ...(this.input.repair && { repair: this.input.repair }),
         },
-        `${this.tenantId}: plan run ${this.input.runNumber}`,
+        `${this.tenantId}: plan run ${this.input.runNumber}${this.input.repair ? ` (with an audit's repair of ${Object.keys(this.input.repair.replace).length + this.input.repair.remove.length} item(s))` : ''}`,
       );
     } catch (err) {
       // Nothing was written yet: say why (credentials refused, or a vendor unreachable after the
@@ -573,7 +574,23 @@ export class RunSaga {
       ...(this.planError !== undefined && { error: this.planError }),
       // A run that could not plan saw nothing: the tenant keeps the view it had.
       ...(this.plan && { fates: fates.result(), decisions: plan.decisions ?? [] }),
+      ...(this.input.repair && this.plan && { repairSettled: this.repairSettled(plan) }),
     };
+  }
+
+  /**
+   * Repair items this run is done with: written again and locked, removed, or given a verdict
+   * that holds until timr changes (quarantined, settled) — and those the plan found nothing to do
+   * for. Failed, deferred, unknown and not-started ones stay with the tenant for the next run.
+   */
+  private repairSettled(plan: RunPlan): string[] {
+    const repair = this.input.repair!;
+    const done = new Set(plan.repairObsolete ?? []);
+    for (const id of [...Object.keys(repair.replace), ...repair.remove.map((r) => r.entryId)]) {
+      const state = this.tracked.get(id)?.ledger.state.name;
+      if (state === 'locked' || state === 'removed' || state === 'quarantined' || state === 'settled') done.add(id);
+    }
+    return [...done];
   }
 
   /**

@@ -14,13 +14,14 @@
  *    cycle will run (stopped, auth-failed); continue-as-new waits for it, never the reverse.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { QuarantinedEntry, WindowFates } from '../activities/contracts.js';
+import type { AuditInput, AuditResult, QuarantinedEntry, WindowFates } from '../activities/contracts.js';
 import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
 import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
-import { runWorkflowId } from './ids.js';
+import { describeFindings } from '../domain/audit-findings.js';
+import { auditWorkflowId, runWorkflowId } from './ids.js';
 import { NO_CHANGE } from './messages.js';
 import { checkSettingsChange } from './settings-validation.js';
-import type { RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
+import type { AuditOutcome, AuditSummary, RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
 
 const RECENT_RUNS = 10;
 /**
@@ -41,6 +42,9 @@ export const MAX_HISTORY_EVENTS = 2_000;
 /** …and well below the server's 10 MB warning, whatever a cycle's runs report. */
 export const MAX_HISTORY_BYTES = 2 * 1024 * 1024;
 const DEFAULT_CYCLES_BEFORE_CONTINUE_AS_NEW = 500;
+/** Scheduled audits of tenants whose settings predate auditIntervalHours. */
+const DEFAULT_AUDIT_INTERVAL_HOURS = 24;
+const HOUR_MS = 3_600_000;
 
 function initialState(settings: TenantSettings, nowMs: number): TenantState {
   return {
@@ -103,6 +107,14 @@ export class TenantManager {
   /** The last run recorded in the current cycle (null when the cycle had nothing to do). */
   private cycleRun: RunSummary | null = null;
   private cyclesThisExecution = 0;
+  /** Audit updates waiting for the loop (in memory: their handlers hold continue-as-new until answered). */
+  private auditRequests: { id: number; repair: boolean }[] = [];
+  private auditRequestSeq = 0;
+  private readonly auditAnswers = new Map<number, AuditOutcome>();
+  /** The schedule asked for an audit (report only). */
+  private scheduledAudit = false;
+  /** Audit ids found taken in a row (see auditIdTaken). */
+  private takenAuditIds = 0;
   /** Run ids found taken in a row (see runIdTaken). */
   private takenRunIds = 0;
   readonly cyclesBeforeContinueAsNew: number;
@@ -163,6 +175,9 @@ export class TenantManager {
       heldCount: Object.keys(this.held).length,
       unresolved: s.unresolved ?? [],
       window: s.window ?? null,
+      ...(s.lastAudit && { lastAudit: s.lastAudit }),
+      repairPending: this.repairPending(),
+      nextAuditAt: s.nextAuditAt ?? null,
     };
   }
 
@@ -182,6 +197,12 @@ export class TenantManager {
     if (decisions.length) {
       const names = decisions.slice(0, 5).map((d) => `${d.name}${d.zeitausgleichHint ? ' (looks like Zeitausgleich)' : ''}`);
       lines.push(`Types needing a decision: ${names.join(', ')}${decisions.length > 5 ? ` and ${decisions.length - 5} more` : ''} — see \`timr-sync status ${this.tenantId}\``);
+    }
+    const audit = s.lastAudit;
+    if (audit) {
+      const found = audit.error !== undefined ? `could not run (${audit.error})` : audit.counts ? describeFindings({ counts: audit.counts }) : 'clean';
+      const pending = this.repairPending();
+      lines.push(`Audit #${audit.number}${audit.scheduled ? ' (scheduled)' : ''} at ${audit.at}: ${found}${pending ? ` · ${pending} repair item(s) pending` : audit.repairable ? ` · repair: \`timr-sync audit ${this.tenantId} --repair\`` : ''}`);
     }
     return lines.join('\n\n');
   }
@@ -260,6 +281,8 @@ export class TenantManager {
 
   /** Only assigns: the validator checked the change once, and this also runs on every replay. */
   applyConfig(change: TenantSettingsChange): TenantStatusView {
+    // A new audit interval counts from the next cycle.
+    if (change.auditIntervalHours !== undefined && change.auditIntervalHours !== this.settings.auditIntervalHours) this.state.nextAuditAt = null;
     this.settings = { ...this.settings, ...change };
     return this.view();
   }
@@ -364,7 +387,7 @@ export class TenantManager {
 
   /** Writes of unknown outcome need a run even when timr has nothing new (e.g. the entry was deleted). */
   runNeeded(check: { hasWork: boolean }): boolean {
-    return check.hasWork || (this.state.unresolved?.length ?? 0) > 0;
+    return check.hasWork || (this.state.unresolved?.length ?? 0) > 0 || this.repairPending() > 0;
   }
 
   /**
@@ -397,6 +420,7 @@ export class TenantManager {
         holdRoom: Math.max(0, Math.min(HOLD_PER_RUN, HELD_LIMIT - this.settings.chunkSize - Object.keys(this.held).length)),
         deletionWatermark: s.deletionWatermark,
         unresolved: s.unresolved ?? [],
+        ...(s.repair && { repair: s.repair }),
       },
     };
   }
@@ -422,8 +446,137 @@ export class TenantManager {
       s.unresolved = report.unresolved ?? s.unresolved ?? [];
       // The run's view replaces the check's; without a digest, the next check sends its own.
       if (report.fates) s.window = { source: 'run', runNumber: summary.runNumber, at: summary.finishedAt, fates: report.fates, decisions: report.decisions ?? [] };
+      if (report.repairSettled) this.settleRepair(report.repairSettled);
     }
     this.publish();
+  }
+
+  // ---- audits and repairs ----
+
+  validateAudit(arg: { repair?: boolean } | undefined): void {
+    const { status } = this.state;
+    if (status === 'auth-failed') throw new Error(`tenant ${this.tenantId} is auth-failed (${this.state.statusReason ?? 'credentials rejected'}); store new credentials, then resume`);
+    if (status !== 'active') throw new Error(`tenant ${this.tenantId} is ${status}; audits run in an active tenant's loop between its runs${status === 'paused' ? ' — resume it first' : ''}`);
+    if (arg !== undefined && arg !== null && typeof arg !== 'object') throw new Error('audit expects { repair?: boolean }');
+  }
+
+  /** Queues an audit for the loop (after the next cycle's runs); returns the request id to wait for. */
+  requestAudit(arg: { repair?: boolean } | undefined): number {
+    const id = ++this.auditRequestSeq;
+    this.auditRequests.push({ id, repair: arg?.repair === true });
+    // The loop wakes for a cycle; the audit follows its runs, so it never reads a run half-done.
+    this.state.syncRequested = true;
+    return id;
+  }
+
+  auditWanted(): boolean {
+    return this.auditRequests.length > 0 || this.scheduledAudit;
+  }
+
+  /** All waiting requests are served by one audit (a repair if any asked for one). */
+  takeAuditRequests(): { ids: number[]; repair: boolean; scheduled: boolean } {
+    const taken = this.auditRequests;
+    const scheduled = this.scheduledAudit && taken.length === 0;
+    this.auditRequests = [];
+    this.scheduledAudit = false;
+    return { ids: taken.map((r) => r.id), repair: taken.some((r) => r.repair), scheduled };
+  }
+
+  answerAudits(ids: readonly number[], outcome: AuditOutcome): void {
+    for (const id of ids) this.auditAnswers.set(id, outcome);
+  }
+
+  /** Answered, or no audit will come (stopped, credentials rejected). */
+  auditAnswered(id: number): boolean {
+    if (this.auditAnswers.has(id)) return true;
+    const { status } = this.state;
+    const waiting = this.auditRequests.some((r) => r.id === id);
+    return waiting && (status === 'stopped' || status === 'auth-failed' || status === 'paused' || (status === 'stopping' && !this.inCycle));
+  }
+
+  auditAnswer(id: number): AuditOutcome {
+    const answer = this.auditAnswers.get(id);
+    this.auditAnswers.delete(id);
+    if (answer) return answer;
+    this.auditRequests = this.auditRequests.filter((r) => r.id !== id);
+    return { audit: null, error: `tenant ${this.tenantId} is ${this.state.status}; no audit ran` };
+  }
+
+  /**
+   * The schedule (settings.auditIntervalHours, 0 = off): the first audit comes one interval after
+   * the first cycle (or after an upgrade from a version without audits), then every interval.
+   */
+  scheduledAuditDue(nowMs: number): boolean {
+    const hours = this.settings.auditIntervalHours ?? DEFAULT_AUDIT_INTERVAL_HOURS;
+    if (!(hours > 0)) return false;
+    const s = this.state;
+    if (!s.nextAuditAt) {
+      s.nextAuditAt = new Date(nowMs + hours * HOUR_MS).toISOString();
+      return false;
+    }
+    return nowMs >= Date.parse(s.nextAuditAt);
+  }
+
+  requestScheduledAudit(): void {
+    this.scheduledAudit = true;
+  }
+
+  /** Numbers the next audit and builds its input. */
+  nextAudit(): { number: number; workflowId: string; input: AuditInput } {
+    const s = this.state;
+    s.audits = (s.audits ?? 0) + 1;
+    return {
+      number: s.audits,
+      workflowId: auditWorkflowId(this.tenantId, s.audits),
+      input: {
+        tenantId: this.tenantId,
+        credentialsRef: this.settings.credentialsRef,
+        sync: this.settings.sync,
+        lookbackDays: this.settings.lookbackDays,
+        quarantinedEntryIds: [...new Set([...Object.keys(this.held), ...s.quarantined.map((q) => q.entryId)])],
+        unresolved: s.unresolved ?? [],
+      },
+    };
+  }
+
+  /** The audit id was taken (a restart without the earlier state): skip ahead, as runIdTaken does. */
+  auditIdTaken(): void {
+    this.takenAuditIds += 1;
+    this.state.audits = (this.state.audits ?? 0) + 2 ** (this.takenAuditIds - 1) - 1;
+  }
+
+  recordAudit(summary: AuditSummary, nowMs: number): void {
+    this.takenAuditIds = 0;
+    this.state.lastAudit = summary;
+    const hours = this.settings.auditIntervalHours ?? DEFAULT_AUDIT_INTERVAL_HOURS;
+    if (hours > 0) this.state.nextAuditAt = new Date(nowMs + hours * HOUR_MS).toISOString();
+    this.publish();
+  }
+
+  /** Hands an audit's repairable findings to the next runs; returns how many items are pending now. */
+  queueRepair(result: AuditResult): number {
+    const s = this.state;
+    const current = s.repair ?? { replace: {}, remove: [] };
+    const remove = new Map(current.remove.map((r) => [r.entryId, r]));
+    for (const r of result.repair.remove) remove.set(r.entryId, r);
+    const next = { replace: { ...current.replace, ...result.repair.replace }, remove: [...remove.values()] };
+    if (Object.keys(next.replace).length + next.remove.length > 0) s.repair = next;
+    return this.repairPending();
+  }
+
+  repairPending(): number {
+    const r = this.state.repair;
+    return r ? Object.keys(r.replace).length + r.remove.length : 0;
+  }
+
+  private settleRepair(ids: readonly string[]): void {
+    const r = this.state.repair;
+    if (!r) return;
+    const done = new Set(ids);
+    const replace = Object.fromEntries(Object.entries(r.replace).filter(([id]) => !done.has(id)));
+    const remove = r.remove.filter((x) => !done.has(x.entryId));
+    if (Object.keys(replace).length + remove.length === 0) delete this.state.repair;
+    else this.state.repair = { replace, remove };
   }
 
   /**

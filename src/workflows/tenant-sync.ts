@@ -25,6 +25,7 @@ import { NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { LAST_RUN_OUTCOME, SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
 import { failureMessage, isAuthFailure } from './failure-chain.js';
 import {
+  auditUpdate,
   carryQuery,
   pauseUpdate,
   resumeUpdate,
@@ -34,9 +35,11 @@ import {
   syncNowUpdate,
   updateConfigUpdate,
 } from './messages.js';
+import { auditWorkflow } from './audit.js';
 import { syncRunWorkflow } from './sync-run.js';
 import { TenantManager } from './tenant-manager.js';
-import type { SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
+import type { AuditResult } from '../activities/contracts.js';
+import type { AuditOutcome, SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
 import { continueAsNewOnTargetVersion, newWorkerVersionAvailable } from './versioning.js';
 
 export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantFinalView> {
@@ -76,6 +79,15 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   setHandler(updateConfigUpdate, (change) => tenant.applyConfig(change), { validator: (change) => tenant.validateConfig(change) });
   setHandler(retryQuarantinedUpdate, (arg) => tenant.retry(arg), { validator: (arg) => tenant.validateRetry(arg) });
   setHandler(stopUpdate, () => tenant.stop(), { validator: () => tenant.validateStop() });
+  setHandler(
+    auditUpdate,
+    async (arg) => {
+      const id = tenant.requestAudit(arg);
+      await condition(() => tenant.auditAnswered(id));
+      return tenant.auditAnswer(id);
+    },
+    { validator: (arg) => tenant.validateAudit(arg) },
+  );
 
   tenant.publish();
 
@@ -135,6 +147,72 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     }
   };
 
+  /** A cycle whose failure of the cheap check is recorded, never thrown. */
+  const cycleOnce = async () => {
+    try {
+      await runCycle();
+    } catch (err) {
+      // The cheap check itself failed (after retries): note it and try again next interval.
+      const auth = isAuthFailure(err);
+      // Run number 0: no run was started; the check before it failed.
+      const at = new Date().toISOString();
+      tenant.recordRun({ runNumber: 0, workflowId: '(check)', startedAt: at, finishedAt: at, outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
+      if (auth) tenant.authFailed(failureMessage(err));
+    }
+  };
+
+  /** One audit child (`tenant/<id>/audit/<n>`); an audit that cannot run is recorded, never thrown. */
+  const auditOnce = async (scheduled: boolean): Promise<{ result: AuditResult | null; error?: string }> => {
+    for (;;) {
+      const { number, workflowId, input: args } = tenant.nextAudit();
+      try {
+        const result = await executeChild(auditWorkflow, {
+          workflowId,
+          args: [args],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          staticSummary: `${tenantId}: audit ${number}${scheduled ? ' (scheduled)' : ''}`,
+        });
+        tenant.recordAudit(
+          { number, workflowId, at: result.at, scheduled, clean: result.clean, counts: result.counts, repairable: result.repair.entries + result.repair.removals },
+          Date.now(),
+        );
+        return { result };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          tenant.auditIdTaken();
+          continue;
+        }
+        const error = failureMessage(err);
+        tenant.recordAudit({ number, workflowId, at: new Date().toISOString(), scheduled, error }, Date.now());
+        if (isAuthFailure(err)) tenant.authFailed(error);
+        return { result: null, error };
+      }
+    }
+  };
+
+  /**
+   * The audits asked for, after the cycle's runs (so no run is half-done while the vendors are
+   * read). A repair goes into the tenant's state and through one more cycle of ordinary runs —
+   * the ledger, reconcile-then-write and unresolved writes as for any entry — then an audit checks it.
+   */
+  const runAudits = async () => {
+    const request = tenant.takeAuditRequests();
+    const first = await auditOnce(request.scheduled);
+    const outcome: AuditOutcome = { audit: first.result, ...(first.error !== undefined && { error: first.error }) };
+    if (request.repair && first.result && tenant.status === 'active' && tenant.queueRepair(first.result) > 0) {
+      const requested = tenant.repairPending();
+      const before = tenant.state.runCount;
+      await cycleOnce();
+      outcome.repair = { requested, runs: tenant.state.recentRuns.filter((r) => r.runNumber > before), pending: tenant.repairPending() };
+      if (tenant.status === 'active') {
+        const verify = await auditOnce(false);
+        outcome.verify = verify.result;
+        if (verify.error !== undefined) outcome.verifyError = verify.error;
+      }
+    }
+    tenant.answerAudits(request.ids, outcome);
+  };
+
   /** History bound reached, or a new worker version to move to (versioning.ts): start over with the state carried. */
   const continueAsNewIfDue = async () => {
     if (!tenant.continueAsNewDue(workflowInfo()) && !newWorkerVersionAvailable()) return;
@@ -170,16 +248,10 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       if (!tenant.cycleWanted() && tenant.settings.intervalSeconds !== interval) continue;
     }
     tenant.beginCycle();
-    try {
-      await runCycle();
-    } catch (err) {
-      // The cheap check itself failed (after retries): note it and try again next interval.
-      const auth = isAuthFailure(err);
-      // Run number 0: no run was started; the check before it failed.
-      const at = new Date().toISOString();
-      tenant.recordRun({ runNumber: 0, workflowId: '(check)', startedAt: at, finishedAt: at, outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) });
-      if (auth) tenant.authFailed(failureMessage(err));
-    }
+    await cycleOnce();
+    // Histories from before scheduled audits have no audit child here.
+    if (!tenant.auditWanted() && tenant.status === 'active' && tenant.scheduledAuditDue(Date.now()) && patched('scheduled-audit')) tenant.requestScheduledAudit();
+    if (tenant.auditWanted() && tenant.status === 'active') await runAudits();
     tenant.endCycle();
     // A stop asked during the cycle wins over continue-as-new: the workflow ends below.
     if (tenant.stopRequested()) break;

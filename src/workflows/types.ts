@@ -2,7 +2,7 @@
  * State and reports of the sync workflows: what the status query shows, what a run returns,
  * what survives continue-as-new. Plain data, no secrets.
  */
-import type { EntryFates, EntryLabel, QuarantinedEntry, QuarantineSummary, TypeDecision, UnresolvedWrite } from '../activities/contracts.js';
+import type { AuditResult, EntryFates, EntryLabel, QuarantinedEntry, QuarantineSummary, RepairRequest, TypeDecision, UnresolvedWrite } from '../activities/contracts.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 
 export type TenantStatus = 'active' | 'paused' | 'auth-failed' | 'stopping' | 'stopped';
@@ -93,6 +93,8 @@ export interface SyncRunReport {
   fates?: EntryFates;
   /** Non-attendance types the tenant has not decided on, as the plan saw them. */
   decisions?: TypeDecision[];
+  /** Ids of the input's repair items this run is done with (the tenant drops them); absent without a repair. */
+  repairSettled?: string[];
 }
 
 export interface RunSummary {
@@ -119,6 +121,37 @@ export interface WindowView {
   digest?: string;
   fates: EntryFates;
   decisions: TypeDecision[];
+}
+
+/** What the tenant keeps of its latest audit (the audit workflow's result has the samples). */
+export interface AuditSummary {
+  number: number;
+  workflowId: string;
+  at: string;
+  /** Started by the schedule (settings.auditIntervalHours), not by an operator. */
+  scheduled: boolean;
+  /** Absent when the audit could not run (see error). */
+  clean?: boolean;
+  counts?: AuditResult['counts'];
+  /** Entries to transfer again plus deleted entries' periods to remove. */
+  repairable?: number;
+  error?: string;
+}
+
+/** The `audit` update's answer: the audit, and with `repair` the run that repaired and the audit after it. */
+export interface AuditOutcome {
+  audit: AuditResult | null;
+  error?: string;
+  repair?: {
+    /** Items handed to the run(s). */
+    requested: number;
+    runs: RunSummary[];
+    /** Items still carried (failed or deferred; retried by the next runs). */
+    pending: number;
+  };
+  /** The audit after the repair. */
+  verify?: AuditResult | null;
+  verifyError?: string;
 }
 
 export interface TenantState {
@@ -155,6 +188,13 @@ export interface TenantState {
   recentRuns: RunSummary[];
   nextSyncAt: string | null;
   syncRequested: boolean;
+  /** Audits numbered so far (ids `tenant/<id>/audit/<n>` are never reused); absent in older state. */
+  audits?: number;
+  lastAudit?: AuditSummary;
+  /** When the scheduled audit is due next (settings.auditIntervalHours); null/absent until the first cycle sets it. */
+  nextAuditAt?: string | null;
+  /** An audit's repair not done yet: carried into every run until the run reports it done. */
+  repair?: RepairRequest;
 }
 
 export interface TenantWorkflowInput {
@@ -188,6 +228,11 @@ export interface TenantStatusView {
   unresolved: UnresolvedWrite[];
   /** Every entry of the look-back window by fate, and the types needing a decision; null before the first check. */
   window: WindowView | null;
+  /** The latest audit; absent before the first (and from workers of older versions). */
+  lastAudit?: AuditSummary;
+  /** Repair items an audit handed over that no run has finished yet. */
+  repairPending?: number;
+  nextAuditAt?: string | null;
 }
 
 /** What a restarted tenant takes over from its previous execution (see restartedState). */
@@ -213,4 +258,6 @@ export interface SyncRunInput {
   settled?: Record<string, string>;
   deletionWatermark: string | null;
   unresolved?: UnresolvedWrite[];
+  /** An audit's repair still to do (TenantState.repair). */
+  repair?: RepairRequest;
 }

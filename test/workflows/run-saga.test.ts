@@ -372,3 +372,39 @@ describe('run saga: what it hands its tenant stays bounded', () => {
     expect(report.entries.find((e) => e.outcome === 'not-started')?.reason).toMatch(/writes of unknown outcome are resolved .* first/);
   });
 });
+
+describe('run saga: an audit repair', () => {
+  const previous = { periodIds: ['old-1', 'old-2'], personId: 'p-1', fingerprint: 'fp-a', run: 'r0' };
+  const repair = { replace: { a: 'lm-a', b: 'lm-b', gone: 'lm-gone' }, remove: [{ entryId: 'deleted-1', periodIds: ['d1'] }, { entryId: 'deleted-2', periodIds: ['d2'] }] };
+
+  it('hands the repair to the plan and reports which items are done: locked, removed or obsolete, never failed ones', async () => {
+    const plan = planOf([entry('a', { kind: 'retransfer', previous }), entry('b', { kind: 'retransfer', previous: { ...previous, periodIds: ['old-b'] } })], {
+      deletions: [
+        { entryId: 'deleted-1', periodIds: ['d1'], lastModified: '' },
+        { entryId: 'deleted-2', periodIds: ['d2'], lastModified: '' },
+      ],
+      repairObsolete: ['gone'],
+    });
+    const { report, calls } = await runSaga(
+      plan,
+      {
+        post: async (i) => ({ results: i.entries.map((e) => (e.entryId === 'b' ? { ok: false as const, entryId: 'b', failureType: FailureType.Conflict, message: 'overlap', periodIds: [] } : { ok: true as const, entryId: e.entryId, periodIds: ['new-a'], created: 1, adopted: 0, removed: 2 })) }),
+        removeDeleted: async (i) => {
+          if (i.entryId === 'deleted-2') throw transient();
+          return { deleted: 1, alreadyGone: 0 };
+        },
+      },
+      { repair },
+    );
+    expect((calls[0]!.input as { repair?: unknown }).repair).toEqual(repair);
+    const post = calls.find((c) => c.name === 'post')!.input as PostBatchInput;
+    expect(post.entries.find((e) => e.entryId === 'a')).toMatchObject({ removeFirst: ['old-1', 'old-2'], reconcile: true });
+    expect([...report.repairSettled!].sort()).toEqual(['a', 'deleted-1', 'gone']);
+    expect(report.counts).toMatchObject({ updated: 1, deferred: 1, deleted: 1, failed: 1 });
+  });
+
+  it('a run without a repair reports none', async () => {
+    const { report } = await runSaga(planOf([entry('a')]));
+    expect(report.repairSettled).toBeUndefined();
+  });
+});

@@ -233,3 +233,81 @@ describe('TenantManager: quarantine state stays bounded at any tenant size', () 
     expect(legacy.checkInput().quarantineDigest).toBeNull();
   });
 });
+
+describe('TenantManager: audits and repairs', () => {
+  const auditResult = (replace: Record<string, string>, remove: { entryId: string; periodIds: string[] }[] = []) => ({
+    tenantId: 'acme',
+    at: '2026-12-01T10:00:00.000Z',
+    windowStart: '2026-10-01',
+    clean: false,
+    counts: { entriesEligible: 5, entriesTransferred: 4, quarantined: 0, waiting: 0, periodsInPersonio: 9, zeitausgleichDays: 0, lost: 1, duplicated: 0, orphaned: 0, stale: 0, doubleClaimed: 0, hoursMismatch: 0 },
+    samples: { lost: [], duplicated: [], orphaned: [], stale: [], doubleClaimed: [], waiting: [], hoursMismatch: [] },
+    repair: { replace, remove, entries: Object.keys(replace).length, removals: remove.length, causes: { lost: 1, stale: 0, hours: 0 }, more: false },
+  });
+
+  it('queues requests for the loop: several waiting ones share one audit, a repair if any asked for one', () => {
+    const { m } = manager();
+    m.beginCycle();
+    m.endCycle();
+    expect(m.cycleWanted()).toBe(false);
+    const a = m.requestAudit({});
+    const b = m.requestAudit({ repair: true });
+    expect(m.cycleWanted()).toBe(true);
+    expect(m.auditWanted()).toBe(true);
+    expect(m.takeAuditRequests()).toEqual({ ids: [a, b], repair: true, scheduled: false });
+    expect(m.auditWanted()).toBe(false);
+    expect(m.auditAnswered(a)).toBe(false);
+    m.answerAudits([a, b], { audit: null, error: 'x' });
+    expect(m.auditAnswered(b)).toBe(true);
+    expect(m.auditAnswer(b)).toEqual({ audit: null, error: 'x' });
+  });
+
+  it('refuses audits of a tenant that is not active, and answers a waiting one once no audit will come', () => {
+    const { m } = manager();
+    const id = m.requestAudit({});
+    m.pause();
+    expect(m.auditAnswered(id)).toBe(true);
+    expect(m.auditAnswer(id).error).toMatch(/is paused; no audit ran/);
+    expect((thrown(() => m.validateAudit({})) as Error).message).toMatch(/is paused; .* resume it first/);
+  });
+
+  it('numbers audits (ids never reused), carries the repair into every run until a run reports it done', () => {
+    const { m } = manager();
+    const first = m.nextAudit();
+    expect(first.workflowId).toBe('tenant/acme/audit/1');
+    expect(first.input).toMatchObject({ tenantId: 'acme', credentialsRef: 'acme', lookbackDays: 62, unresolved: [] });
+    m.auditIdTaken();
+    expect(m.nextAudit().number).toBe(2);
+    m.auditIdTaken();
+    m.auditIdTaken();
+    // Doubling gaps while ids keep being taken (as for runs): 2, then +1 and +3.
+    expect(m.nextAudit().number).toBe(7);
+
+    expect(m.queueRepair(auditResult({ e1: 'lm1', e2: 'lm2' }, [{ entryId: 'd1', periodIds: ['p'] }]))).toBe(3);
+    expect(m.runNeeded({ hasWork: false })).toBe(true);
+    expect(m.nextRun().input.repair).toEqual({ replace: { e1: 'lm1', e2: 'lm2' }, remove: [{ entryId: 'd1', periodIds: ['p'] }] });
+    m.recordRun({ runNumber: 1, workflowId: 'w', startedAt: 'a', finishedAt: 'b', outcome: 'partial' }, report({ repairSettled: ['e1', 'd1'] }));
+    expect(m.view().repairPending).toBe(1);
+    expect(m.nextRun().input.repair).toEqual({ replace: { e2: 'lm2' }, remove: [] });
+    m.recordRun({ runNumber: 2, workflowId: 'w', startedAt: 'a', finishedAt: 'b', outcome: 'succeeded' }, report({ repairSettled: ['e2'] }));
+    expect(m.view().repairPending).toBe(0);
+    expect(m.nextRun().input.repair).toBeUndefined();
+    expect(m.runNeeded({ hasWork: false })).toBe(false);
+  });
+
+  it('schedules audits every auditIntervalHours after the first cycle; 0 turns them off', () => {
+    const { m } = manager();
+    const t0 = Date.parse('2026-12-01T00:00:00Z');
+    expect(m.scheduledAuditDue(t0)).toBe(false);
+    expect(m.view().nextAuditAt).toBe('2026-12-02T00:00:00.000Z');
+    expect(m.scheduledAuditDue(t0 + 23 * 3_600_000)).toBe(false);
+    expect(m.scheduledAuditDue(t0 + 24 * 3_600_000)).toBe(true);
+    m.requestScheduledAudit();
+    expect(m.takeAuditRequests()).toEqual({ ids: [], repair: false, scheduled: true });
+    m.recordAudit({ number: 1, workflowId: 'tenant/acme/audit/1', at: 'x', scheduled: true, clean: true }, t0 + 24 * 3_600_000);
+    expect(m.view().nextAuditAt).toBe('2026-12-03T00:00:00.000Z');
+    expect(m.details()).toMatch(/Audit #1 \(scheduled\) at x: clean/);
+    m.applyConfig({ auditIntervalHours: 0 });
+    expect(m.scheduledAuditDue(t0 + 100 * 3_600_000)).toBe(false);
+  });
+});

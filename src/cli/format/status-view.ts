@@ -4,6 +4,7 @@
  */
 import { tenantWorkflowId } from '../../workflows/ids.js';
 import type { QuarantinedEntry } from '../../activities/contracts.js';
+import { describeFindings } from '../../domain/audit-findings.js';
 import type { TenantStatusView } from '../../workflows/types.js';
 import { formatElapsed, formatRelative } from './durations.js';
 import { renderWindowSection } from './fates.js';
@@ -94,6 +95,18 @@ export function renderStatusView(view: TenantStatusView, now: Date): string[] {
     lines.push(...renderQuarantine(view.quarantined));
     if (total > view.quarantined.length) lines.push(`  … ${view.quarantined.length} of ${total} shown; every one with its reason: timr-sync quarantine ${view.tenantId}`);
     lines.push(`  → fix the data in timr or Personio (the next run picks up what is fixed), or retry held ones: timr-sync retry ${view.tenantId} [--entry <id> ...]`);
+  }
+
+  lines.push('', 'Audit of timr and Personio (timr-sync audit)');
+  const audit = view.lastAudit;
+  if (!audit) {
+    lines.push(`  none yet${view.nextAuditAt ? `; scheduled at ${view.nextAuditAt}` : ''} — run one: timr-sync audit ${view.tenantId}`);
+  } else {
+    const found = audit.error !== undefined ? `could not run: ${audit.error}` : audit.counts ? describeFindings({ counts: audit.counts }) : 'clean';
+    lines.push(`  #${audit.number}${audit.scheduled ? ' (scheduled)' : ''} at ${audit.at} (${audit.workflowId}): ${found}`);
+    if (view.repairPending) lines.push(`  ${view.repairPending} repair item(s) pending: the next runs write them again`);
+    else if (audit.repairable) lines.push(`  → ${audit.repairable} repairable: timr-sync audit ${view.tenantId} --repair`);
+    if (view.nextAuditAt) lines.push(`  next scheduled audit: ${view.nextAuditAt}`);
   }
 
   // Normally empty; shown whenever not, so a write of unknown outcome is never silent.

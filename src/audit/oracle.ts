@@ -1,6 +1,7 @@
 /**
- * An independent oracle for exactly-once: reads the raw state of both sandboxes and judges what
- * payroll sees. It shares nothing with the product — no transform, classification, matching,
+ * An independent oracle for exactly-once: reads the raw state of both vendors (the sandboxes'
+ * control state in tests, the real APIs in `timr-sync audit`) and judges what payroll sees. It
+ * shares nothing with the sync code it checks — no transform, classification, matching,
  * fingerprint, time-zone or ledger code — and recomputes everything from first principles:
  * which entries must be in Personio (timr's own status, type category and the tenant's
  * Zeitausgleich setting), where their periods must lie (the entry's local span in the tenant's
@@ -10,6 +11,11 @@
  * claims it, *stale* = a record claims it but it does not fit (outside the claiming entry's span,
  * the entry no longer books anything, or the entry was deleted). *duplicated* is a separate
  * view (identical twins of one person) and may overlap with *orphaned*.
+ *
+ * Besides the counts it names what a repair may touch (`RepairPlan`): only what carries our own
+ * record — locked entries whose recorded periods are missing, moved or book other hours (to be
+ * transferred again), and periods only a deleted entry's record claims (to be removed). Orphaned
+ * periods, twins and double claims carry no proof of ownership: they are reported, never touched.
  */
 import { RawPersonioState, RawTimrState, absenceAsPeriod, transferRecordOf, type RawEntry, type RawPeriod, type RawType } from './raw-state.js';
 import { localDate, localDateTimeMs, offsetMinutes, wallMs } from './zone.js';
@@ -28,6 +34,28 @@ export interface AuditTenant {
   transferWhen?: 'finished' | 'approved';
   /** YYYY-MM-DD; entries starting before it and periods before it are not judged. */
   windowStart?: string;
+  /** Entries with a write of unknown outcome (the next run resolves them first): never in the repair plan. */
+  unresolvedEntryIds?: string[];
+  /** Period ids of those writes: never removed by a repair. */
+  unresolvedPeriodIds?: string[];
+}
+
+/** Why an entry is in the repair plan. */
+export type RepairCause = 'lost' | 'stale' | 'hours';
+
+/**
+ * What a repair may change, each item with the evidence it rests on: `replace` entries are locked
+ * in timr with our record (transferred again while `lastModified` is still what the audit saw),
+ * `remove` periods are claimed only by the record a deleted entry left in timr's deletion feed.
+ */
+export interface RepairPlan {
+  replace: { entryId: string; lastModified: string; cause: RepairCause }[];
+  remove: { entryId: string; periodIds: string[] }[];
+}
+
+export interface TenantAudit {
+  audit: SyncAudit;
+  repair: RepairPlan;
 }
 
 export interface HoursMismatch {
@@ -116,9 +144,27 @@ export function auditSync(timrRaw: unknown, personioRaw: unknown, tenants: Audit
     const p = personio.tenants[tenant.tenantId];
     if (!t || !p) throw new Error(`audit: sandbox has no tenant ${tenant.tenantId} (timr: ${Boolean(t)}, Personio: ${Boolean(p)})`);
     // Absences (Zeitausgleich as time off) are judged with the attendances, under our record's ids.
-    auditTenant(tenant, t.workingTimes, t.workingTimeTypes, t.deleted, [...p.attendancePeriods, ...p.absencePeriods.map(absenceAsPeriod)], audit);
+    auditTenant(tenant, t.workingTimes, t.workingTimeTypes, t.deleted, [...p.attendancePeriods, ...p.absencePeriods.map(absenceAsPeriod)], audit, { replace: [], remove: [] });
   }
   return audit;
+}
+
+/**
+ * One tenant's vendor state as read from the real APIs (entries, types and deletion rows of timr;
+ * attendance and absence periods of Personio, all raw), judged as `auditSync` judges the
+ * sandboxes, plus the repair plan.
+ */
+export function auditTenantState(
+  tenant: AuditTenant,
+  timrRaw: { workingTimes: unknown; workingTimeTypes: unknown; deleted: unknown },
+  personioRaw: { attendancePeriods: unknown; absencePeriods: unknown },
+): TenantAudit {
+  const t = RawTimrState.parse({ [tenant.tenantId]: timrRaw })[tenant.tenantId]!;
+  const p = RawPersonioState.parse({ tenants: { [tenant.tenantId]: personioRaw } }).tenants[tenant.tenantId]!;
+  const audit = emptyAudit(1);
+  const repair: RepairPlan = { replace: [], remove: [] };
+  auditTenant(tenant, t.workingTimes, t.workingTimeTypes, t.deleted, [...p.attendancePeriods, ...p.absencePeriods.map(absenceAsPeriod)], audit, repair);
+  return { audit, repair };
 }
 
 const normaliseName = (name: string) => name.normalize('NFC').trim().toLowerCase();
@@ -192,6 +238,7 @@ function auditTenant(
   deleted: readonly { id: string; metadata?: Record<string, unknown> | null }[],
   periodList: readonly RawPeriod[],
   audit: SyncAudit,
+  repair: RepairPlan,
 ): void {
   const zone = tenant.timezone;
   offsetMinutes(0, zone); // fails early on an unknown zone
@@ -204,6 +251,11 @@ function auditTenant(
   const quarantined = new Set(tenant.quarantinedEntryIds);
   const periods = new Map(periodList.map((q) => [q.id, q]));
   audit.periodsInPersonio += periodList.length;
+  const unresolvedEntries = new Set(tenant.unresolvedEntryIds ?? []);
+  const unresolvedPeriods = new Set(tenant.unresolvedPeriodIds ?? []);
+  const replace = (entry: RawEntry, cause: RepairCause) => {
+    if (entry.last_modified !== undefined && !unresolvedEntries.has(entry.id)) repair.replace.push({ entryId: entry.id, lastModified: entry.last_modified, cause });
+  };
 
   // Who claims which period: live entries' records, and the records deleted entries left behind.
   const liveIds = new Set(entries.map((e) => e.id));
@@ -212,9 +264,13 @@ function auditTenant(
     for (const id of new Set(transferRecordOf(e)?.periodIds ?? [])) claims.set(id, [...(claims.get(id) ?? []), e.id]);
   }
   const deletedClaims = new Set<string>();
+  const deletedOwner = new Map<string, string>();
   for (const d of deleted) {
     if (liveIds.has(d.id)) continue;
-    for (const id of transferRecordOf(d)?.periodIds ?? []) deletedClaims.add(id);
+    for (const id of transferRecordOf(d)?.periodIds ?? []) {
+      deletedClaims.add(id);
+      deletedOwner.set(id, d.id);
+    }
   }
 
   // Twins: same person, type, start and end. The claimed copy counts as the original.
@@ -259,13 +315,17 @@ function auditTenant(
         if (q && q.person.id === record.personId) owned.push(q);
         else missing++;
       }
-      if (locked && f.bookable && missing > 0) {
+      const isLost = locked && f.bookable && missing > 0;
+      if (isLost) {
         audit.lost++;
         sample(audit.samples.lost, entry.id);
+        replace(entry, 'lost');
       }
       // An entry that books nothing any more (retyped to an absence, emptied) owns no period.
       const misfits = owned.filter((q) => !f.bookable || !fitsEntry(q, f, zone));
       for (const q of misfits) if (judgedPeriod(q)) stale.add(q.id);
+      // A changeable entry is transferred again by the next run anyway; a locked one only by a repair.
+      if (!isLost && locked && misfits.some(judgedPeriod)) replace(entry, 'stale');
 
       const shaped = !f.zeitausgleich || owned.length > 0;
       if (f.eligible && locked && missing === 0 && misfits.length === 0 && shaped) {
@@ -276,6 +336,7 @@ function auditTenant(
         else {
           audit.hoursMismatch++;
           sample(audit.samples.hoursMismatch, { entryId: entry.id, bookedMinutes: Math.round(bookedMs / MINUTE_MS), expectedMinutes });
+          replace(entry, 'hours');
         }
       }
     }
@@ -291,10 +352,16 @@ function auditTenant(
   }
 
   // Deleted entries own nothing: a period only they claim and still present is stale.
+  const removals = new Map<string, string[]>();
   for (const id of deletedClaims) {
     const q = periods.get(id);
-    if (q && !claims.has(id) && judgedPeriod(q)) stale.add(id);
+    if (q && !claims.has(id) && judgedPeriod(q)) {
+      stale.add(id);
+      const owner = deletedOwner.get(id)!;
+      if (!unresolvedPeriods.has(id)) removals.set(owner, [...(removals.get(owner) ?? []), id]);
+    }
   }
+  for (const [entryId, periodIds] of removals) repair.remove.push({ entryId, periodIds });
   audit.stale += stale.size;
   for (const id of stale) sample(audit.samples.stale, id);
 

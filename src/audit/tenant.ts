@@ -4,7 +4,7 @@
  * look-back window. Typed by shape
  * only, so the audit does not depend on the workflow's types.
  */
-import type { AuditTenant } from './audit.js';
+import type { AuditTenant } from './oracle.js';
 
 const DAY_MS = 86_400_000;
 

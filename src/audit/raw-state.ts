@@ -1,5 +1,6 @@
 /**
- * The audit's own reading of the two sandboxes' control state (`GET /_sandbox/state`): only the
+ * The audit's own reading of the vendors' state (the sandboxes' `GET /_sandbox/state`, or what
+ * the vendor APIs return, passed on unparsed by `timr-sync audit`): only the
  * members it judges, everything else passed through. Deliberately not the product's wire
  * schemas or its metadata reader — an oracle that parsed with the code it checks would share
  * that code's mistakes.
@@ -28,6 +29,8 @@ export const RawEntry = z.looseObject({
   user: z.looseObject({ id: z.string() }),
   working_time_type: z.looseObject({ id: z.string(), name: z.string(), external_id: z.string().nullable().optional() }),
   status: z.string(),
+  /** timr's change stamp: a repair applies only while the entry is still as audited. */
+  last_modified: z.string().optional(),
   metadata: Metadata,
 });
 export type RawEntry = z.infer<typeof RawEntry>;
