@@ -3,7 +3,9 @@
  */
 import type { FaultRule, FaultRuleInput } from './faults.js';
 import type { LoggedRequest } from './request-log.js';
-import type { Credentials, Seed } from './seed.js';
+import { randomUUID } from 'node:crypto';
+import { SEED_PART_BYTES } from './control-routes.js';
+import { splitSeed, type Credentials, type SeedInput } from './seed.js';
 
 export interface ControlEndpoints {
   timrControlUrl: string;
@@ -30,8 +32,22 @@ export class SandboxControl {
     return vendor === 'timr' ? this.endpoints.timrControlUrl : this.endpoints.personioControlUrl;
   }
 
-  async seed(seed: Seed): Promise<void> {
-    await Promise.all([call('POST', `${this.base('timr')}/seed`, seed), call('POST', `${this.base('personio')}/seed`, seed)]);
+  /**
+   * Loads a seed of any size: each server gets its half, in parts of at most SEED_PART_BYTES
+   * (a big tenant's lists are split too) that it joins and loads as a whole on commit; a seed
+   * that fits one part goes in one request, as before.
+   */
+  async seed(seed: SeedInput): Promise<void> {
+    const parts = splitSeed(seed, SEED_PART_BYTES);
+    const upload = randomUUID();
+    await Promise.all(
+      (['timr', 'personio'] as const).map(async (vendor) => {
+        const mine = parts[vendor];
+        if (mine.length === 1) return call('POST', `${this.base(vendor)}/seed`, mine[0]);
+        for (const part of mine) await call('POST', `${this.base(vendor)}/seed/parts?upload=${upload}`, part);
+        return call('POST', `${this.base(vendor)}/seed/commit?upload=${upload}`);
+      }),
+    );
   }
 
   async reset(): Promise<void> {

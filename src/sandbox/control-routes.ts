@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CredentialStore } from './credentials.js';
 import { FaultRuleInput, faultsFiredOn, type FaultRegistry } from './faults.js';
 import type { RequestLog } from './request-log.js';
-import { Seed } from './seed.js';
+import { mergeSeedParts, Seed } from './seed.js';
 
 export const CONTROL_PREFIX = '/_sandbox';
 
@@ -31,16 +31,46 @@ function badRequest(err: z.ZodError) {
   return { error: 'invalid control request', issues: err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
 }
 
-/** Largest seed the control API takes (a 20,000-entry tenant is about 20 MiB of JSON). */
-export const SEED_BODY_LIMIT_BYTES = 256 * 1024 * 1024;
+/**
+ * Largest body of one seed request. Bigger seeds (a 20,000-entry tenant is about 20 MiB of
+ * JSON, a 50,000-entry one of the benchmark 50 MiB) come in parts: the control client cuts
+ * them into SEED_PART_BYTES and the server joins them on commit (no request, no string and no
+ * parse of the whole seed at once).
+ */
+export const SEED_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+export const SEED_PART_BYTES = 2 * 1024 * 1024;
 
 export function registerControlRoutes(app: FastifyInstance, target: ControlTarget): void {
-  // A big demo or benchmark tenant's seed is many MiB; fastify's 1 MiB default refused it (413).
+  // A demo or benchmark seed is many MiB; fastify's 1 MiB default refused it (413).
   app.post(`${CONTROL_PREFIX}/seed`, { bodyLimit: SEED_BODY_LIMIT_BYTES }, async (req, reply) => {
     const parsed = Seed.safeParse(req.body);
     if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
     target.seed(parsed.data);
     return { tenants: parsed.data.tenants.map((t) => t.id) };
+  });
+
+  // A seed in parts: each part is a seed of tenant fragments, checked as it arrives; the commit
+  // joins a tenant's fragments and loads the whole seed as one (all tenants or none).
+  const uploads = new Map<string, Seed[]>();
+  const uploadOf = (req: FastifyRequest) => (req.query as { upload?: string }).upload;
+  app.post(`${CONTROL_PREFIX}/seed/parts`, { bodyLimit: SEED_BODY_LIMIT_BYTES }, async (req, reply) => {
+    const upload = uploadOf(req);
+    if (!upload) return reply.code(400).send({ error: 'seed part without ?upload=<id>' });
+    const parsed = Seed.safeParse(req.body);
+    if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+    const parts = uploads.get(upload) ?? [];
+    parts.push(parsed.data);
+    uploads.set(upload, parts);
+    return { upload, parts: parts.length };
+  });
+  app.post(`${CONTROL_PREFIX}/seed/commit`, async (req, reply) => {
+    const upload = uploadOf(req);
+    const parts = upload === undefined ? undefined : uploads.get(upload);
+    if (!parts) return reply.code(404).send({ error: `no seed upload ${upload ?? '(none given)'}` });
+    uploads.delete(upload!);
+    const seed = mergeSeedParts(parts);
+    target.seed(seed);
+    return { tenants: seed.tenants.map((t) => t.id) };
   });
 
   app.get(`${CONTROL_PREFIX}/state`, async (req) => {
@@ -49,6 +79,7 @@ export function registerControlRoutes(app: FastifyInstance, target: ControlTarge
   });
 
   app.post(`${CONTROL_PREFIX}/reset`, async () => {
+    uploads.clear();
     target.reset();
     target.faults.clear();
     target.credentials.clear();
