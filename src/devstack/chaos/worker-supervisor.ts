@@ -41,6 +41,11 @@ export class WorkerSupervisor {
     return this.child !== undefined && this.ready;
   }
 
+  /** The running worker's process id (the benchmark reads its CPU and memory from /proc). */
+  get pid(): number | undefined {
+    return this.ready ? this.child?.pid : undefined;
+  }
+
   setEnv(patch: Record<string, string>): void {
     Object.assign(this.opts.env, patch);
   }
