@@ -28,6 +28,7 @@ import { installWorkerRuntime, metricsPortFromEnv } from './observability/runtim
 import { startObservabilityServer } from './observability/server.js';
 import { secretStoreFromEnv } from './secrets/index.js';
 import { TASK_QUEUE } from './workflows/ids.js';
+import { parseProcessArgs, processProgram } from './cli/commands/command.js';
 
 const here = fileURLToPath(import.meta.url);
 /** Source when run with tsx, compiled JS under dist/ otherwise. */
@@ -67,14 +68,41 @@ export function bundleWorkflows(logger?: Logger): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...(logger && { logger }) });
 }
 
+const WORKER_HELP = `
+Connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE (default default), TEMPORAL_API_KEY,
+TEMPORAL_TLS*, or a profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE).
+  TIMR_SYNC_TASK_QUEUE          task queue to poll (default ${TASK_QUEUE})
+  TIMR_SYNC_METRICS_PORT        serve /metrics, /healthz and /readyz on this port (TIMR_SYNC_METRICS_HOST, default 127.0.0.1)
+  TIMR_SYNC_LOG_LEVEL           JSON log lines on stdout at this level (default info)
+  TIMR_SYNC_CODEC_KEY | TIMR_SYNC_CODEC_KEYS_FILE   payload codec key(s) (default .secrets/codec/codec-keys.json)
+  TIMR_SYNC_SECRET_STORE, TIMR_SYNC_SECRETS_DIR     the tenants' credentials (default: files in .secrets/)
+  TIMR_BASE_URL, TIMR_TOKEN_URL, PERSONIO_BASE_URL  vendor endpoints (default: the real APIs)
+  ${VERSIONING_ENV.mode}=off    run unversioned instead of as a worker deployment version
+SIGINT or SIGTERM shuts the worker down gracefully.`;
+
 async function main(): Promise<void> {
+  // Before anything connects: --help answers without a server.
+  parseProcessArgs(
+    processProgram('npm run worker --')
+      .description('The worker: hosts the sync workflows and their activities on one task queue. Configured by the environment:')
+      .addHelpText('after', WORKER_HELP),
+  );
   // Before the first connection: the Runtime carries the JSON logger and the SDK's metrics exporter.
   const metricsPort = metricsPortFromEnv();
   const { sdkMetricsUrl } = await installWorkerRuntime({ sdkMetrics: metricsPort !== undefined });
   const obs = metricsPort !== undefined ? await startObservabilityServer({ port: metricsPort, host: process.env.TIMR_SYNC_METRICS_HOST ?? '127.0.0.1', ...(sdkMetricsUrl && { sdkMetricsUrl }) }) : undefined;
   const config = loadClientConnectConfig();
-  const connection = await NativeConnection.connect(config.connectionOptions);
   const namespace = config.namespace ?? 'default';
+  const address = config.connectionOptions.address ?? 'localhost:7233';
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(config.connectionOptions);
+  } catch (err) {
+    throw new Error(
+      `cannot connect to Temporal at ${address} (namespace ${namespace}): ${(err as Error).message.split('\n')[0]}. Is the server running? Point TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (or TEMPORAL_PROFILE) at it (npm run worker -- --help)`,
+      { cause: err },
+    );
+  }
   // The bundler's webpack report is noise for operators: warnings and errors only, as JSON lines.
   const workflowBundle = await bundleWorkflows(temporalLogger(log(), 'WARN'));
   const version = workerVersionFromEnv(process.env, workflowBundle.code);
@@ -92,7 +120,7 @@ async function main(): Promise<void> {
   obs?.watch({ worker, connection, namespace });
   const logger = log();
   if (obs) logger.info({ metrics: `${obs.url}/metrics`, health: `${obs.url}/healthz`, ready: `${obs.url}/readyz` }, `worker metrics: ${obs.url}/metrics`);
-  const where = `${taskQueue} on ${config.connectionOptions.address ?? 'localhost:7233'} / ${namespace}`;
+  const where = `${taskQueue} on ${address} / ${namespace}`;
   if (!version) {
     logger.info(`worker polling ${where}, unversioned (${VERSIONING_ENV.mode}=off)`);
   } else {

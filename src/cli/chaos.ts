@@ -11,44 +11,35 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { durationSeconds, integerAtLeast, numberAtLeast, parseProcessArgs, processProgram } from './commands/command.js';
 import { runChaosSoak, InterruptedError } from '../devstack/chaos/soak.js';
 import { PROJECT_ROOT } from '../devstack/temporal-cli.js';
 import { generateDemoData, MIN_DAYS, MIN_EMPLOYEES } from '../sandbox/demo-data/index.js';
 
-const { values } = parseArgs({
-  options: {
-    minutes: { type: 'string', default: '15' },
-    seed: { type: 'string', default: '1' },
-    json: { type: 'boolean', default: false },
-    tenants: { type: 'string', default: '4' },
-    employees: { type: 'string', default: '30' },
-    days: { type: 'string', default: '24' },
-    interval: { type: 'string', default: '8' },
-    'activity-timeout': { type: 'string', default: '10' },
-    'http-timeout-ms': { type: 'string', default: '3000' },
-    'settle-seconds': { type: 'string', default: '300' },
-    keep: { type: 'string', default: '5' },
-  },
-});
+const values = parseProcessArgs(
+  processProgram('npm run chaos --')
+    .description(
+      `The standing chaos soak: the embedded stack, the worker killed at random, a dev-server restart,
+vendor faults, edits in timr, a credential rotation; then a settle and the independent audit.
+Exit 0 when clean, 1 on any violation, 2 when the soak could not run, 130 on Ctrl-C.`,
+    )
+    .option('--minutes <n>', 'length of the chaos phase in minutes (fractions allowed)', numberAtLeast(0.5, '--minutes'), 15)
+    .option('--seed <n>', 'seed of the data and the chaos', integerAtLeast(0, '--seed'), 1)
+    .option('--json', 'print the result as one JSON line (progress goes to stderr)')
+    .option('--tenants <n>', 'demo tenants', integerAtLeast(1, '--tenants'), 4)
+    .option('--employees <n>', 'employees per tenant', integerAtLeast(1, '--employees'), 30)
+    .option('--days <n>', 'days of working times', integerAtLeast(1, '--days'), 24)
+    .option('--interval <duration>', 'sync interval of the tenants: 8, 8s, 1m', durationSeconds('--interval', 5), 8)
+    .option('--activity-timeout <duration>', 'activity start-to-close timeout: 10, 10s, 1m', durationSeconds('--activity-timeout', 2), 10)
+    .option('--http-timeout-ms <ms>', 'vendor HTTP timeout in milliseconds', integerAtLeast(100, '--http-timeout-ms'), 3000)
+    .option('--settle-seconds <duration>', 'time allowed to settle after the chaos: 300, 5m', durationSeconds('--settle-seconds', 10), 300)
+    .option('--keep <n>', 'soak directories to keep under .data/chaos', integerAtLeast(1, '--keep'), 5),
+);
 
 const log = (msg: string) => console.error(`[chaos] ${msg}`);
 
-function number(name: keyof typeof values, min: number, integer = true): number {
-  const raw = values[name];
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    console.error(`[chaos] --${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got ${JSON.stringify(raw)})`);
-    process.exit(2);
-  }
-  return n;
-}
-
-const minutes = number('minutes', 0.5, false);
-const seed = number('seed', 0);
-const tenants = number('tenants', 1);
-let employees = number('employees', 1);
-let days = number('days', 1);
+const { minutes, seed, tenants } = values;
+let { employees, days } = values;
 if (employees < MIN_EMPLOYEES || days < MIN_DAYS) {
   log(`the demo data needs at least ${MIN_EMPLOYEES} employees and ${MIN_DAYS} days; using ${Math.max(employees, MIN_EMPLOYEES)} × ${Math.max(days, MIN_DAYS)}`);
   employees = Math.max(employees, MIN_EMPLOYEES);
@@ -60,7 +51,7 @@ const chaosRoot = path.join(PROJECT_ROOT, '.data', 'chaos');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 const runDir = path.join(chaosRoot, `${stamp}-seed${seed}-${process.pid}`);
 try {
-  const keep = number('keep', 1);
+  const keep = values.keep;
   const old = readdirSync(chaosRoot).sort();
   for (const dir of old.slice(0, Math.max(0, old.length - (keep - 1)))) rmSync(path.join(chaosRoot, dir), { recursive: true, force: true });
 } catch {
@@ -90,10 +81,10 @@ try {
     data,
     employees,
     days,
-    intervalSeconds: number('interval', 5),
-    activityTimeoutSeconds: number('activity-timeout', 2),
-    httpTimeoutMs: number('http-timeout-ms', 100),
-    settleSeconds: number('settle-seconds', 10),
+    intervalSeconds: values.interval,
+    activityTimeoutSeconds: values.activityTimeout,
+    httpTimeoutMs: values.httpTimeoutMs,
+    settleSeconds: values.settleSeconds,
     runDir,
     log,
     interrupt: interrupt.signal,

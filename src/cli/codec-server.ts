@@ -7,43 +7,34 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec.js';
 import { buildCodecServer, DEFAULT_UI_ORIGIN } from '../codec/codec-server.js';
 import { loadCodecKeyring } from '../codec/keys.js';
+import { collect, integerAtLeast, parseProcessArgs, processProgram } from './commands/command.js';
 
-const USAGE = `Usage: npm run codec-server -- [--port 8888] [--host 127.0.0.1] [--cors-origin URL]... [--namespace NS]... [--keys-file FILE]
-  --port         listen port (default 8888, or TIMR_SYNC_CODEC_PORT)
-  --host         listen address (default 127.0.0.1, or TIMR_SYNC_CODEC_HOST; 0.0.0.0 in containers)
-  --cors-origin  browser origin of the Temporal UI, repeatable (default ${DEFAULT_UI_ORIGIN}, or comma-separated TIMR_SYNC_CODEC_CORS_ORIGINS)
-  --namespace    serve only these namespaces (X-Namespace header), repeatable (default: all)
-  --keys-file    codec key file (default TIMR_SYNC_CODEC_KEYS_FILE or .secrets/codec/codec-keys.json); ignored when TIMR_SYNC_CODEC_KEY is set
-Environment: TIMR_SYNC_CODEC_AUTH_TOKEN requires "Authorization: Bearer <token>" on every request.`;
+function program() {
+  return processProgram('npm run codec-server --')
+    .description(
+      `Serves the payload codec for the Temporal UI. Keys come from TIMR_SYNC_CODEC_KEY or the key file.
+TIMR_SYNC_CODEC_AUTH_TOKEN requires that token on every request: "Authorization: Bearer <token>",
+or as the password of HTTP Basic credentials.`,
+    )
+    .option('--port <port>', 'listen port (default 8888, or TIMR_SYNC_CODEC_PORT)', integerAtLeast(0, '--port'))
+    .option('--host <address>', 'listen address (default 127.0.0.1, or TIMR_SYNC_CODEC_HOST; 0.0.0.0 in containers)')
+    .option('--cors-origin <url>', `browser origin of the Temporal UI, repeatable (default ${DEFAULT_UI_ORIGIN}, or comma-separated TIMR_SYNC_CODEC_CORS_ORIGINS)`, collect)
+    .option('--namespace <ns>', 'serve only these namespaces (X-Namespace header), repeatable (default: all)', collect)
+    .option('--keys-file <file>', 'codec key file (default TIMR_SYNC_CODEC_KEYS_FILE or .secrets/codec/codec-keys.json); ignored when TIMR_SYNC_CODEC_KEY is set');
+}
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'cors-origin': { type: 'string', multiple: true },
-      namespace: { type: 'string', multiple: true },
-      'keys-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const values = parseProcessArgs(program(), argv);
   const portText = values.port ?? env.TIMR_SYNC_CODEC_PORT ?? '8888';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0-65535, got "${portText}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`the port must be an integer 0-65535, got "${portText}" (--port or TIMR_SYNC_CODEC_PORT).`);
   const host = values.host ?? env.TIMR_SYNC_CODEC_HOST ?? '127.0.0.1';
-  const corsOrigins = values['cors-origin'] ?? splitList(env.TIMR_SYNC_CODEC_CORS_ORIGINS) ?? [DEFAULT_UI_ORIGIN];
+  const corsOrigins = values.corsOrigin ?? splitList(env.TIMR_SYNC_CODEC_CORS_ORIGINS) ?? [DEFAULT_UI_ORIGIN];
   const authToken = env.TIMR_SYNC_CODEC_AUTH_TOKEN?.trim() || undefined;
-  const keyEnv = values['keys-file'] ? { ...env, TIMR_SYNC_CODEC_KEYS_FILE: values['keys-file'] } : env;
+  const keyEnv = values.keysFile ? { ...env, TIMR_SYNC_CODEC_KEYS_FILE: values.keysFile } : env;
   const keyring = await loadCodecKeyring(keyEnv);
 
   const app = buildCodecServer({
@@ -81,7 +72,6 @@ const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
   main(process.argv.slice(2), process.env).catch((err: unknown) => {
     console.error(`codec-server: ${err instanceof Error ? err.message : String(err)}`);
-    if (typeof err === 'object' && err !== null && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) console.error(USAGE);
     process.exitCode = 1;
   });
 }

@@ -5,52 +5,28 @@
  * benchmark-sized seeds never have to exist as one giant string.
  */
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
+import { integerAtLeast, parseProcessArgs, processProgram } from './commands/command.js';
 import type { TenantSeed } from '../sandbox/seed.js';
 import { describeDemoData, generateDemoData, type DemoDataInput } from '../sandbox/demo-data/index.js';
 
-const USAGE = `usage: demo-data [--seed N] [--tenants N] [--employees N] [--days N] [--start YYYY-MM-DD]
-                 [--timezone ZONE] [--compact] [--summary]`;
-
-function integerFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n)) throw new RangeError(`--${name} must be an integer, got "${value}"`);
-  return n;
-}
-
 function readOptions(argv: string[]): { input: DemoDataInput; compact: boolean; summary: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      seed: { type: 'string' },
-      tenants: { type: 'string' },
-      employees: { type: 'string' },
-      days: { type: 'string' },
-      start: { type: 'string' },
-      timezone: { type: 'string' },
-      compact: { type: 'boolean', default: false },
-      summary: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const values = parseProcessArgs(
+    processProgram('npm run demo-data --')
+      .description('Prints a deterministic sandbox seed as JSON on stdout.')
+      .option('--seed <n>', 'seed', integerAtLeast(0, '--seed'))
+      .option('--tenants <n>', 'tenants', integerAtLeast(0, '--tenants'))
+      .option('--employees <n>', 'employees per tenant', integerAtLeast(0, '--employees'))
+      .option('--days <n>', 'days of working times', integerAtLeast(0, '--days'))
+      .option('--start <YYYY-MM-DD>', 'first day')
+      .option('--timezone <zone>', 'IANA time zone of the tenants')
+      .option('--compact', 'one line per tenant instead of indented JSON')
+      .option('--summary', 'a per-scenario summary on stderr'),
+    argv,
+  );
   return {
-    input: {
-      seed: integerFlag('seed', values.seed),
-      tenants: integerFlag('tenants', values.tenants),
-      employees: integerFlag('employees', values.employees),
-      days: integerFlag('days', values.days),
-      startDate: values.start,
-      timezone: values.timezone,
-    },
-    compact: values.compact,
-    summary: values.summary,
+    input: { seed: values.seed, tenants: values.tenants, employees: values.employees, days: values.days, startDate: values.start, timezone: values.timezone },
+    compact: values.compact === true,
+    summary: values.summary === true,
   };
 }
 
@@ -83,6 +59,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 main().catch((err: unknown) => {
-  console.error(`demo-data: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  console.error(`demo-data: ${err instanceof Error ? err.message : String(err)} (npm run demo-data -- --help)`);
   process.exit(2);
 });

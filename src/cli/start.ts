@@ -3,8 +3,8 @@
  * UI (payloads decoded by a local codec server), the sandbox timr and Personio APIs seeded with
  * demo tenants, a worker, and every demo tenant's workflow syncing on its interval.
  *
- *   npm start -- [--tenants 3] [--employees 8] [--days 14] [--seed 1] [--interval 60] [--db .data/start/temporal.db]
- *                [--data-dir .data/start] [--onboarding-tenant demo-newco|none]
+ *   npm start -- [--tenants 3] [--employees 8] [--days 14] [--seed 1] [--interval 60s] [--db .data/start/temporal.db]
+ *                [--data-dir .data/start] [--onboarding-tenant demo-newco|none]   (npm start -- --help)
  *
  * Secrets and codec keys live where the CLI and `npm run worker` look for them too
  * (secretStoreFromEnv, codecKeysFileFromEnv: `.secrets/` unless TIMR_SYNC_* say otherwise), so a
@@ -13,39 +13,43 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { AesGcmPayloadCodec, codecKeysFileFromEnv, ensureCodecKeyFile, loadCodecKeyring } from '../codec/index.js';
 import { tenantStatus } from '../control/tenants.js';
 import { allDemoTenantSettings } from '../devstack/demo-tenants.js';
 import { startEmbeddedStack } from '../devstack/embedded-stack.js';
 import { ONBOARDING_TENANT_ID, onboardingTenantSeed, writeOnboardingFiles } from '../devstack/onboarding-tenant.js';
+import { durationSeconds, integerAtLeast, parseProcessArgs, processProgram } from './commands/command.js';
 import { metricsPortFromEnv } from '../observability/runtime.js';
 import { secretStoreFromEnv } from '../secrets/index.js';
 import { PROJECT_ROOT } from '../devstack/temporal-cli.js';
 import { DEMO_TENANT_ID, generateDemoData } from '../sandbox/demo-data/index.js';
 
-const { values } = parseArgs({
-  options: {
-    tenants: { type: 'string', default: '3' },
-    employees: { type: 'string', default: '8' },
-    days: { type: 'string', default: '14' },
-    seed: { type: 'string', default: '1' },
-    interval: { type: 'string', default: '60' },
-    db: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'onboarding-tenant': { type: 'string', default: ONBOARDING_TENANT_ID },
-  },
-});
+const values = parseProcessArgs(
+  processProgram('npm start --')
+    .description(
+      `The whole product on this machine: Temporal dev server and UI, the sandbox vendors seeded with
+demo tenants, the codec server, a worker, and every demo tenant's workflow syncing on its
+interval. Ctrl-C (or SIGTERM) stops everything.`,
+    )
+    .option('--tenants <n>', 'demo tenants', integerAtLeast(1, '--tenants'), 3)
+    .option('--employees <n>', 'employees per demo tenant', integerAtLeast(1, '--employees'), 8)
+    .option('--days <n>', 'days of working times per employee', integerAtLeast(1, '--days'), 14)
+    .option('--seed <n>', 'seed of the demo data', integerAtLeast(0, '--seed'), 1)
+    .option('--interval <duration>', 'sync interval of the demo tenants: 60, 60s, 5m', durationSeconds('--interval'), 60)
+    .option('--db <file>', 'SQLite file of the dev server (default: <data-dir>/temporal.db)')
+    .option('--data-dir <dir>', 'where the stack keeps its files (default .data/start)')
+    .option('--onboarding-tenant <id>', 'a sandbox tenant left to onboard by hand, or "none"', ONBOARDING_TENANT_ID),
+);
 
 const log = (msg: string) => console.log(`[start] ${msg}`);
-const dataDir = path.resolve(values['data-dir'] ?? path.join(PROJECT_ROOT, '.data', 'start'));
-const seed = generateDemoData({ seed: Number(values.seed), tenants: Number(values.tenants), employees: Number(values.employees), days: Number(values.days) });
+const dataDir = path.resolve(values.dataDir ?? path.join(PROJECT_ROOT, '.data', 'start'));
+const seed = generateDemoData({ seed: values.seed, tenants: values.tenants, employees: values.employees, days: values.days });
 // The installation's secret store and codec keys: the same ones the CLI and `npm run worker` use.
 const secrets = secretStoreFromEnv(process.env);
 const codecKeysFile = codecKeysFileFromEnv(process.env);
 if (!process.env.TIMR_SYNC_CODEC_KEY) await ensureCodecKeyFile(codecKeysFile);
 const codec = new AesGcmPayloadCodec(await loadCodecKeyring(process.env));
-const onboarding = values['onboarding-tenant'] === 'none' ? undefined : onboardingTenantSeed(values['onboarding-tenant']);
+const onboarding = values.onboardingTenant === 'none' ? undefined : onboardingTenantSeed(values.onboardingTenant);
 // npm start serves metrics and health by default (9464, Prometheus' conventional exporter port); TIMR_SYNC_METRICS_PORT moves it.
 const metricsPort = metricsPortFromEnv() ?? 9464;
 const stack = await startEmbeddedStack({
@@ -72,7 +76,7 @@ const shutdown = async (signal: string) => {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-const settings = allDemoTenantSettings(seed, { intervalSeconds: Number(values.interval) });
+const settings = allDemoTenantSettings(seed, { intervalSeconds: values.interval });
 await stack.startTenants(settings);
 
 const rel = (p: string) => {

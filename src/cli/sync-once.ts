@@ -1,12 +1,12 @@
 /**
- * `npm run sync:once -- [--json] [--tenants 3 --employees 8 --days 14 --seed 1]`
+ * `npm run sync:once -- [--json] [--tenants 3 --employees 8 --days 14 --seed 1] [--timeout 10m]`
  *
  * Starts the embedded stack (dev server, sandbox seeded with demo tenants, worker), starts
  * every demo tenant, waits until each finished one cycle, reads both sandboxes back and prints
  * what happened — then shuts everything down. Exit code 1 when an invariant is violated.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { durationSeconds, integerAtLeast, parseProcessArgs, processProgram } from './commands/command.js';
 import { tenantStatus } from '../control/tenants.js';
 import { allDemoTenantSettings } from '../devstack/demo-tenants.js';
 import { startEmbeddedStack } from '../devstack/embedded-stack.js';
@@ -16,21 +16,21 @@ import { SandboxControl } from '../sandbox/index.js';
 import { auditClean, auditSync, auditTenantFromStatus } from '../sandbox/sync-audit.js';
 import type { TenantStatusView } from '../workflows/types.js';
 
-const { values } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    tenants: { type: 'string', default: '3' },
-    employees: { type: 'string', default: '8' },
-    days: { type: 'string', default: '14' },
-    seed: { type: 'string', default: '1' },
-    'timeout-seconds': { type: 'string', default: '600' },
-  },
-});
+const values = parseProcessArgs(
+  processProgram('npm run sync:once --')
+    .description('Starts the embedded stack, syncs every demo tenant once, audits both sandboxes and stops; exit 1 when an invariant is violated.')
+    .option('--json', 'print the audit as one JSON line')
+    .option('--tenants <n>', 'demo tenants', integerAtLeast(1, '--tenants'), 3)
+    .option('--employees <n>', 'employees per tenant', integerAtLeast(1, '--employees'), 8)
+    .option('--days <n>', 'days of working times', integerAtLeast(1, '--days'), 14)
+    .option('--seed <n>', 'seed of the demo data', integerAtLeast(0, '--seed'), 1)
+    .option('--timeout <duration>', 'give up after: 600, 10m', durationSeconds('--timeout'), 600),
+);
 
 // Progress goes to stderr so `--json` output stays machine-readable.
 const log = (msg: string) => console.error(`[sync:once] ${msg}`);
 const started = Date.now();
-const seed = generateDemoData({ seed: Number(values.seed), tenants: Number(values.tenants), employees: Number(values.employees), days: Number(values.days) });
+const seed = generateDemoData({ seed: values.seed, tenants: values.tenants, employees: values.employees, days: values.days });
 const stack = await startEmbeddedStack({ seed, dataDir: path.join(PROJECT_ROOT, '.data', 'sync-once'), ui: false, log });
 let exitCode = 0;
 try {
@@ -38,7 +38,7 @@ try {
   await stack.startTenants(settings);
   log(`started ${settings.length} tenant workflow(s); waiting for one cycle each`);
 
-  const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
+  const deadline = Date.now() + values.timeout * 1000;
   const views = new Map<string, TenantStatusView>();
   let lastReport = 0;
   while (views.size < settings.length) {

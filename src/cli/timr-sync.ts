@@ -1,7 +1,7 @@
 /**
  * timr-sync: the operator CLI for tenant sync workflows.
  *
- *   npx timr-sync onboard | provision | secrets | tenants | start | status | report | pause | resume | sync-now | retry | config | stop
+ *   npx timr-sync <command> … (the commands: src/cli/commands/registry.ts; `timr-sync --help`)
  *   (or npm run -s cli -- …; `-s` keeps npm's banner off stdout, so --json output stays clean)
  *
  * `runCli` is the whole program, callable in-process (tests); the bottom of this file only
@@ -14,8 +14,8 @@ import { redactSecrets } from '../secrets/index.js';
 import { printLines, type CliIo } from './commands/cli-io.js';
 import type { CommandContext } from './commands/command.js';
 import { describeFailure } from './commands/describe-failure.js';
-import { HelpRequested, UsageError } from './commands/errors.js';
-import { findCommand, overviewUsage } from './commands/registry.js';
+import { runProgram } from './commands/command.js';
+import { buildProgram } from './commands/registry.js';
 import { connectTemporal, type TemporalSession } from './commands/temporal-connection.js';
 
 export type { CliIo } from './commands/cli-io.js';
@@ -27,35 +27,23 @@ function secretsIn(env: NodeJS.ProcessEnv): string[] {
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 refused or failed, 2 usage error). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && args.length === 0)) {
-    printLines(name === undefined ? io.stderr : io.stdout, overviewUsage());
-    return name === undefined ? 2 : 0;
-  }
-  if (name === 'help') return runCli([args[0] as string, '--help'], io);
-  const command = findCommand(name);
-  if (!command) {
-    printLines(io.stderr, [`error: unknown command "${name}"`, '', overviewUsage()]);
-    return 2;
-  }
-
   let session: Promise<TemporalSession> | undefined;
+  let exitCode = 0;
   const ctx: CommandContext = {
     io,
     client: async () => (await (session ??= connectTemporal(io.env))).client,
     now: () => new Date(),
+    sleep: (ms) => abortableSleep(ms, io.signal),
+    run:
+      (fn) =>
+      async (...args) => {
+        exitCode = await fn(...args);
+      },
   };
   try {
-    return await command.run(args, ctx);
+    const code = await runProgram(buildProgram(ctx), argv, io);
+    return code === 0 ? exitCode : code;
   } catch (err) {
-    if (err instanceof HelpRequested) {
-      printLines(io.stdout, command.usage);
-      return 0;
-    }
-    if (err instanceof UsageError) {
-      printLines(io.stderr, [`error: ${err.message}`, '', command.usage]);
-      return 2;
-    }
     const { message, expected } = describeFailure(err);
     const lines = [`error: ${message}`];
     if (!expected) {
@@ -66,6 +54,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } finally {
     if (session) await session.then((s) => s.close(), () => undefined);
   }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function isMain(): boolean {
@@ -97,13 +98,19 @@ async function askOnTerminal(question: TypeQuestion): Promise<TypeChoice> {
 
 /** The real process: what `timr-sync` (bin/timr-sync.js) and `npm run cli` run. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // Ctrl-C: a command that can stop by itself (status --watch) ends with its exit code; any
+  // other is left at once, with what that means for the requests it sent.
+  const interrupt = new AbortController();
   process.once('SIGINT', () => {
-    process.stderr.write('\ninterrupted: requests already sent keep running on the server; check with: timr-sync status <tenantId>\n');
-    process.exit(130);
+    interrupt.abort();
+    setTimeout(() => {
+      process.stderr.write('\ninterrupted: requests already sent keep running on the server; check with: timr-sync status <tenantId>\n');
+      process.exit(130);
+    }, 200).unref();
   });
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   try {
-    process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, ...(interactive && { ask: askOnTerminal }) });
+    process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: interrupt.signal, ...(interactive && { ask: askOnTerminal }) });
   } catch (err) {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -42,7 +42,7 @@ describe('help and usage', () => {
     for (const c of COMMANDS) expect(help.stdout).toContain(c.name);
     const none = await cli([]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('Usage: timr-sync <command>');
+    expect(none.stderr).toContain('Usage: timr-sync <command> [options]');
   });
 
   it.each(COMMANDS.map((c) => c.name))('%s --help prints its own usage and exits 0', async (name) => {
@@ -62,23 +62,24 @@ describe('help and usage', () => {
   it('rejects an unknown command with the overview', async () => {
     const r = await cli(['statsu', 'acme']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown command "statsu"');
+    expect(r.stderr).toContain("unknown command 'statsu'");
+    expect(r.stderr).toContain('Did you mean status?');
     expect(r.stderr).toContain('Commands:');
   });
 });
 
 describe('usage errors (exit 2, with the command usage)', () => {
   it.each([
-    [['status'], 'missing <tenantId>'],
-    [['pause', 'acme', 'globex'], 'unexpected argument "globex"'],
+    [['status'], "missing required argument 'tenantId'"],
+    [['pause', 'acme', 'globex'], "too many arguments for 'pause'"],
     [['resume', 'Acme_GmbH'], '"Acme_GmbH" is not a tenant id'],
-    [['status', 'acme', '--jsn'], "Unknown option '--jsn'"],
+    [['status', 'acme', '--jsn'], "unknown option '--jsn'"],
     [['start', 'acme', '--credentials-ref', 'acme', '--interval', 'soon'], '--interval "soon" is not a duration'],
-    [['start', 'acme', '--credentials-ref'], "'--credentials-ref <value>' argument missing"],
+    [['start', 'acme', '--credentials-ref'], "option '--credentials-ref <ref>' argument missing"],
     [['config', 'acme'], 'nothing to change'],
     [['config', 'acme', '--set', 'intervalSeconds'], 'needs the form path=value'],
     [['config', 'acme', '--unset', 'sync..x'], 'is not a setting path'],
-    [['retry', 'acme', '--entry'], "'--entry <value>' argument missing"],
+    [['retry', 'acme', '--entry'], "option '--entry <id>' argument missing"],
   ])('%j → %s', async (argv, message) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);

@@ -131,13 +131,23 @@ describe('run summaries and tenant lists', () => {
   });
 
   it('renders tenants as a table and says when there are none', () => {
+    const now = new Date('2026-11-26T10:00:00Z');
     const rows = [
-      { tenantId: 'acme', workflowId: 'tenant/acme', status: 'RUNNING', syncStatus: 'active' },
+      {
+        tenantId: 'acme',
+        workflowId: 'tenant/acme',
+        status: 'RUNNING',
+        syncStatus: 'active',
+        lastRun: { runNumber: 12, outcome: 'partial' as const, finishedAt: '2026-11-26T09:57:00Z' },
+        nextSyncAt: '2026-11-26T10:12:00Z',
+        quarantined: 3,
+      },
       { tenantId: 'globex-at', workflowId: 'tenant/globex-at', status: 'COMPLETED', syncStatus: 'stopped' },
     ];
-    const lines = renderTenantList(rows, { includeClosed: true });
-    expect(lines[0]).toMatch(/^TENANT\s+SYNC STATUS\s+EXECUTION\s+WORKFLOW$/);
-    expect(lineWith(lines, 'globex-at', 'stopped', 'COMPLETED', 'tenant/globex-at')).toBeDefined();
-    expect(renderTenantList([], { includeClosed: false })[0]).toContain('--all');
+    const lines = renderTenantList(rows, { includeClosed: true, now });
+    expect(lines[0]).toMatch(/^TENANT\s+SYNC STATUS\s+LAST RUN\s+NEXT SYNC\s+QUARANTINED\s+EXECUTION\s+WORKFLOW$/);
+    expect(lineWith(lines, 'acme', 'active', '#12 partial 3m ago', 'in 12m', '3', 'RUNNING', 'tenant/acme')).toBeDefined();
+    expect(lineWith(lines, 'globex-at', 'stopped', '?', '?', '?', 'COMPLETED', 'tenant/globex-at')).toBeDefined();
+    expect(renderTenantList([], { includeClosed: false, now })[0]).toContain('--all');
   });
 });

@@ -430,6 +430,6 @@ describe('demo-data CLI', () => {
   it('fails with exit code 2 and names the bad flag', async () => {
     const failure = await run(process.execPath, [...cli, '--employees', 'many'], { cwd: root }).catch((err: unknown) => err);
     expect(failure).toMatchObject({ code: 2 });
-    expect((failure as { stderr: string }).stderr).toMatch(/--employees must be an integer/);
+    expect((failure as { stderr: string }).stderr).toMatch(/--employees many: a whole number/);
   });
 });

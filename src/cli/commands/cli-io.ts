@@ -16,6 +16,8 @@ export interface CliIo {
    * Without it, commands that need a decision ask for flags instead.
    */
   ask?: (question: TypeQuestion) => Promise<TypeChoice>;
+  /** Aborted on Ctrl-C: commands that wait in a loop (status --watch) end cleanly. */
+  signal?: AbortSignal;
 }
 
 export function printLines(stream: OutputStream, lines: string | readonly string[]): void {

@@ -10,11 +10,10 @@ import { TenantSettings, type TenantSettingsChange } from '../../domain/tenant-s
 import { flattenSettings } from '../format/settings.js';
 import { printLines } from './cli-io.js';
 import { answerQuickly } from './answer-deadline.js';
-import type { Command } from './command.js';
+import { collect, tenantIdArgument, type CommandModule } from './command.js';
 import { UsageError } from './errors.js';
-import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 import { readJsonObjectFile } from './read-json-file.js';
-import { appendPath, deepMerge, parseAssignment, parseSettingPath, setPath, unsetPath, type Assignment, type PlainObject } from './settings-assignments.js';
+import { appendPath, deepMerge, durationsInSeconds, parseAssignment, parseSettingPath, setPath, unsetPath, type Assignment, type PlainObject } from './settings-assignments.js';
 import { checkKnownSettingKeys, invalidSettingsError } from './settings-problems.js';
 
 export interface ConfigInput {
@@ -99,50 +98,61 @@ function renderChanges(changes: readonly SettingChange[]): string[] {
   return changes.map((c) => `  ${c.path}: ${c.before ?? '(unset)'} → ${c.after ?? '(unset)'}`);
 }
 
-export const configCommand: Command = {
+export const configCommand: CommandModule = {
   name: 'config',
-  summary: "change a running tenant's settings",
-  usage: `Usage: timr-sync config <tenantId> (--set <path>=<value> ... | --unset <path> ... | --file patch.json)
-
-Changes the settings of a running tenant; they apply from the next sync. Paths are the names
-"timr-sync status" shows. Values are JSON when they parse as JSON, text otherwise.
-  --set <path>=<value>   e.g. --set intervalSeconds=300
-                              --set sync.matching.strategy=employee_number
-                              --set sync.matching.overrides.<timrUserId>=<personioPersonId>
-                              --set 'sync.zeitausgleich.names=["Zeitausgleich","ZA"]'
-  --set <path>+=<value>  adds to a list, e.g. --set sync.ignoreTypeIds+=<timrTypeId>
-                              (status names the working-time types that need such a decision)
-  --unset <path>         remove a key (e.g. one matching override) or reset a setting to its default
-  --file <patch.json>    a JSON object of settings to change; nested objects are merged
+  register(program, ctx) {
+    program
+      .command('config')
+      .summary("change a running tenant's settings")
+      .usage('<tenantId> (--set <path>=<value> ... | --unset <path> ... | --file patch.json) [--json]')
+      .description(
+        `Changes the settings of a running tenant; they apply from the next sync. Paths are the names
+"timr-sync status" shows. Values are JSON when they parse as JSON, text otherwise; settings in
+seconds take durations too (--set intervalSeconds=5m).
 Every change is validated first; if anything is invalid, nothing is changed. New matching
 overrides are checked against Personio: one naming a person that does not exist is refused,
 one whose person has another name than the timr user is set with a warning.`,
-  async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, {
-      set: { type: 'string', multiple: true },
-      unset: { type: 'string', multiple: true },
-      file: { type: 'string' },
-    });
-    const tenantId = tenantIdFrom(positionals);
-    const sets = (values.set ?? []).map(parseAssignment);
-    const unsets = (values.unset ?? []).map(parseSettingPath);
-    if (sets.length === 0 && unsets.length === 0 && values.file === undefined) throw new UsageError('nothing to change: give --set, --unset or --file');
-    const file = values.file !== undefined ? await readJsonObjectFile(values.file, '--file') : undefined;
+      )
+      .argument('<tenantId>', 'the tenant, e.g. acme-gmbh', tenantIdArgument)
+      .option(
+        '--set <path=value>',
+        `set a setting; repeatable, e.g.
+--set intervalSeconds=5m
+--set sync.matching.strategy=employee_number
+--set sync.matching.overrides.<timrUserId>=<personioPersonId>
+--set 'sync.zeitausgleich.names=["Zeitausgleich","ZA"]'
+--set <path>+=<value> adds to a list, e.g. --set sync.ignoreTypeIds+=<timrTypeId> (status names the working-time types that need such a decision)`,
+        collect,
+      )
+      .option('--unset <path>', 'remove a key (e.g. one matching override) or reset a setting to its default; repeatable', collect)
+      .option('--file <patch.json>', 'a JSON object of settings to change; nested objects are merged')
+      .option('--json', 'print the changes and the settings now in effect as JSON')
+      .action(
+        ctx.run(async (tenantId, values) => {
+          const sets = (values.set ?? []).map(parseAssignment);
+          const unsets = (values.unset ?? []).map(parseSettingPath);
+          if (sets.length === 0 && unsets.length === 0 && values.file === undefined) throw new UsageError('nothing to change: give --set, --unset or --file');
+          const file = values.file !== undefined ? durationsInSeconds(await readJsonObjectFile(values.file, '--file'), `--file ${values.file}`) : undefined;
 
-    const current = (await answerQuickly(ctx, (client) => tenantStatus(client, tenantId))).settings;
-    const plan = planConfigChange(current, { ...(file && { file }), sets, unsets });
-    if (plan.changes.length === 0) {
-      printLines(ctx.io.stdout, `tenant ${tenantId}: the settings already have these values; nothing was changed`);
-      return 0;
-    }
-    const overrides = changedOverrides(current.sync.matching.overrides, plan.patch.sync?.matching?.overrides ?? current.sync.matching.overrides);
-    if (Object.keys(overrides).length > 0) {
-      const warnings = await answerQuickly(ctx, async (client) => checkMatchingOverrides(client, current, overrides, await tenantTaskQueue(client, tenantId)));
-      for (const w of warnings) printLines(ctx.io.stderr, `warning: ${w.message}`);
-    }
-    const view = await answerQuickly(ctx, (client) => changeTenantSettings(client, tenantId, plan.patch));
-    // What the workflow now holds, which is what counts (another operator may have changed something meanwhile).
-    printLines(ctx.io.stdout, [`tenant ${tenantId}: settings changed, effective from the next sync:`, ...renderChanges(diffSettings(current, view.settings))]);
-    return 0;
+          const current = (await answerQuickly(ctx, (client) => tenantStatus(client, tenantId))).settings;
+          const plan = planConfigChange(current, { ...(file && { file }), sets, unsets });
+          if (plan.changes.length === 0) {
+            if (values.json) printLines(ctx.io.stdout, JSON.stringify({ tenantId, changed: false, changes: [], settings: current }, null, 2));
+            else printLines(ctx.io.stdout, `tenant ${tenantId}: the settings already have these values; nothing was changed`);
+            return 0;
+          }
+          const overrides = changedOverrides(current.sync.matching.overrides, plan.patch.sync?.matching?.overrides ?? current.sync.matching.overrides);
+          if (Object.keys(overrides).length > 0) {
+            const warnings = await answerQuickly(ctx, async (client) => checkMatchingOverrides(client, current, overrides, await tenantTaskQueue(client, tenantId)));
+            for (const w of warnings) printLines(ctx.io.stderr, `warning: ${w.message}`);
+          }
+          const view = await answerQuickly(ctx, (client) => changeTenantSettings(client, tenantId, plan.patch));
+          // What the workflow now holds, which is what counts (another operator may have changed something meanwhile).
+          const changes = diffSettings(current, view.settings);
+          if (values.json) printLines(ctx.io.stdout, JSON.stringify({ tenantId, changed: true, changes, settings: view.settings }, null, 2));
+          else printLines(ctx.io.stdout, [`tenant ${tenantId}: settings changed, effective from the next sync:`, ...renderChanges(changes)]);
+          return 0;
+        }),
+      );
   },
 };

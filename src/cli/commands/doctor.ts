@@ -12,8 +12,7 @@ import { payloadCodecFromEnv } from '../../codec/index.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
 import { redactSecrets, secretStoreFromEnv, type TenantSecrets } from '../../secrets/index.js';
 import { printLines } from './cli-io.js';
-import type { Command } from './command.js';
-import { expectPositionals, parseCommandArgs } from './parse-command-args.js';
+import type { CommandModule } from './command.js';
 
 export interface DoctorCheck {
   name: string;
@@ -153,31 +152,35 @@ export async function runDoctor(env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> 
   return [...temporal, codec, ...secrets];
 }
 
-export const doctorCommand: Command = {
+export const doctorCommand: CommandModule = {
   name: 'doctor',
-  summary: 'check Temporal, search attributes, codec keys, secrets and every tenant\'s vendor credentials',
-  usage: `Usage: timr-sync doctor [--json]
-
-Checks what a worker needs, one line per check with the fix when it fails:
+  register(program, ctx) {
+    program
+      .command('doctor')
+      .summary("check Temporal, search attributes, codec keys, secrets and every tenant's vendor credentials")
+      .description(
+        `Checks what a worker needs, one line per check with the fix when it fails:
   temporal            the server answers and the namespace exists
-  search-attributes   TenantId, SyncStatus, LastRunOutcome are registered
+  search-attributes   every search attribute the workflows write is registered
   codec-keys          the payload codec key (TIMR_SYNC_CODEC_KEY or the key file) loads
   secrets:<ref>       each stored credential set is readable and private (0600)
   credentials:<ref>:<vendor>  timr and Personio each issue a token for it and answer one read
-Exit code 1 when any check fails.
-  --json   print the checks as JSON`,
-  async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
-    expectPositionals(positionals, []);
-    const checks = await runDoctor(ctx.io.env);
-    const ok = checks.every((c) => c.ok);
-    if (values.json) {
-      printLines(ctx.io.stdout, JSON.stringify({ ok, checks }, null, 2));
-    } else {
-      const lines = checks.flatMap((c) => [`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`, ...(c.ok || !c.fix ? [] : [`      fix: ${c.fix}`])]);
-      lines.push(ok ? 'all checks passed' : `${checks.filter((c) => !c.ok).length} of ${checks.length} checks failed`);
-      printLines(ctx.io.stdout, lines);
-    }
-    return ok ? 0 : 1;
+Exit code 1 when any check fails.`,
+      )
+      .option('--json', 'print the checks as JSON')
+      .action(
+        ctx.run(async (values) => {
+          const checks = await runDoctor(ctx.io.env);
+          const ok = checks.every((c) => c.ok);
+          if (values.json) {
+            printLines(ctx.io.stdout, JSON.stringify({ ok, checks }, null, 2));
+          } else {
+            const lines = checks.flatMap((c) => [`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`, ...(c.ok || !c.fix ? [] : [`      fix: ${c.fix}`])]);
+            lines.push(ok ? 'all checks passed' : `${checks.filter((c) => !c.ok).length} of ${checks.length} checks failed`);
+            printLines(ctx.io.stdout, lines);
+          }
+          return ok ? 0 : 1;
+        }),
+      );
   },
 };

@@ -31,66 +31,9 @@ import { EXPORT_FIELDS } from '../provision/personio-export.js';
 import { printProvisionResult, readSourceFile, runningTenant, runProvisionWorkflow, sourceFromFlags, type SourceChoice } from '../provision/run-provision.js';
 import { answerTimeoutMs } from './answer-deadline.js';
 import { printLines } from './cli-io.js';
-import type { Command, CommandContext } from './command.js';
-import { parseDurationSeconds } from './duration.js';
+import { collect, durationSeconds, tenantIdArgument, type CommandContext, type CommandModule } from './command.js';
 import { CliError, UsageError } from './errors.js';
-import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 import { parseStrategy } from './provision.js';
-
-const USAGE = `Usage: timr-sync onboard <tenantId> [credentials] [options]
-
-Onboards a tenant in one command: verifies its timr and Personio credentials (one token and
-one read each), decides every non-attendance working-time type of its timr account
-(Zeitausgleich: 0 hours booked in Personio; ignore: not transferred), stores the credentials
-where every worker of this installation reads them, provisions timr users if asked, and
-starts the tenant's sync. Run it again to change an onboarded tenant: a running tenant is
-updated (and resumed if it waits for new credentials), never started twice.
-
-Credentials (default: what is already stored for the tenant):
-  --timr-client-id <id> --timr-client-secret <secret>
-  --personio-client-id <id> --personio-client-secret <secret>
-  --credentials-file <file>   {"timr": {"clientId", "clientSecret"}, "personio": {...}}
-                              (or TIMR_SYNC_<REF>_{TIMR,PERSONIO}_CLIENT_{ID,SECRET}; options
-                              stay in shell history, a 0600 file does not)
-  --credentials-ref <ref>     name in the secret store (default: the tenant id)
-Sync:
-  --interval <duration>       time between syncs: 900, 15m, 1h (default 15m)
-  --timezone <zone>           IANA zone of the employees (default Europe/Vienna)
-  --matching <strategy>       email | employee_number | external_id (default email)
-  --zeitausgleich-type <id>   this timr working-time type is Zeitausgleich (repeatable)
-  --ignore-type <id>          entries of this type are not transferred (repeatable)
-                              (on a terminal, types not named are asked for)
-Provisioning (optional):
-  --provision-from-personio   create the missing timr users from the tenant's Personio persons
-  --provision-file <file>     … from a Personio export (.csv or .xlsx)
-  --include-inactive          with either: inactive persons too
-  --columns <field=Header,…>  headers of the export for ${EXPORT_FIELDS.join(', ')}
-Other:
-  --dry-run                   check and plan only: nothing is stored, created or started
-  --task-queue <name>         task queue of the workers (default ${TASK_QUEUE})
-
-Vendor endpoints come from TIMR_BASE_URL, TIMR_TOKEN_URL and PERSONIO_BASE_URL (default: the
-real APIs); the secret store from TIMR_SYNC_SECRET_STORE / TIMR_SYNC_SECRETS_DIR, as for workers.`;
-
-const OPTIONS = {
-  'timr-client-id': { type: 'string' },
-  'timr-client-secret': { type: 'string' },
-  'personio-client-id': { type: 'string' },
-  'personio-client-secret': { type: 'string' },
-  'credentials-file': { type: 'string' },
-  'credentials-ref': { type: 'string' },
-  interval: { type: 'string' },
-  timezone: { type: 'string' },
-  matching: { type: 'string' },
-  'zeitausgleich-type': { type: 'string', multiple: true },
-  'ignore-type': { type: 'string', multiple: true },
-  'provision-from-personio': { type: 'boolean' },
-  'provision-file': { type: 'string' },
-  'include-inactive': { type: 'boolean' },
-  columns: { type: 'string', multiple: true },
-  'dry-run': { type: 'boolean' },
-  'task-queue': { type: 'string' },
-} as const;
 
 function typeLine(t: WorkingTimeType): string {
   return `${t.id}  "${t.name}"${t.external_id ? ` (external id ${t.external_id})` : ''}, category ${t.category}`;
@@ -135,133 +78,168 @@ async function dryRunProvisioning(
   return addOutcomes(emptyReport(), outcomes, DRY_RUN_SAMPLE_LIMIT);
 }
 
-export const onboardCommand: Command = {
+export const onboardCommand: CommandModule = {
   name: 'onboard',
-  summary: 'verify, decide, store, provision and start a tenant in one command (again: update it)',
-  usage: USAGE,
-  async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    const tenantId = tenantIdFrom(positionals);
-    const dryRun = Boolean(values['dry-run']);
-    const provisionSource =
-      values['provision-from-personio'] || values['provision-file'] !== undefined
-        ? sourceFromFlags(
-            { 'from-personio': values['provision-from-personio'], ...(values['provision-file'] !== undefined && { file: values['provision-file'] }), 'include-inactive': values['include-inactive'], ...(values.columns && { columns: values.columns }) },
-            { personio: '--provision-from-personio', file: '--provision-file' },
-          )
-        : undefined;
-    const intervalSeconds = values.interval !== undefined ? parseDurationSeconds(values.interval, '--interval') : undefined;
-    const givenStrategy = parseStrategy(values.matching, '--matching');
-    const credentialsRef = values['credentials-ref'] ?? tenantId;
-    const out = (lines: string | string[]) => printLines(ctx.io.stderr, lines);
+  register(program, ctx) {
+    program
+      .command('onboard')
+      .summary('verify, decide, store, provision and start a tenant in one command (again: update it)')
+      .usage('<tenantId> [credentials] [options]')
+      .description(
+        `Onboards a tenant in one command: verifies its timr and Personio credentials (one token and
+one read each), decides every non-attendance working-time type of its timr account
+(Zeitausgleich: 0 hours booked in Personio; ignore: not transferred), stores the credentials
+where every worker of this installation reads them, provisions timr users if asked, and
+starts the tenant's sync. Run it again to change an onboarded tenant: a running tenant is
+updated (and resumed if it waits for new credentials), never started twice.
 
-    // 1. Credentials, without connecting anywhere yet.
-    const store = secretStoreFromEnv(ctx.io.env);
-    const seen: string[] = [];
-    let secrets: TenantSecrets;
-    let existing: TenantSecrets | undefined;
-    try {
-      const flags = { 'timr-client-id': values['timr-client-id'], 'timr-client-secret': values['timr-client-secret'], 'personio-client-id': values['personio-client-id'], 'personio-client-secret': values['personio-client-secret'] };
-      ({ secrets, existing } = await gatherCredentials(store, credentialsRef, {
-        flags,
-        ...(values['credentials-file'] !== undefined && { file: values['credentials-file'] }),
-        fileFlag: '--credentials-file',
-        env: ctx.io.env,
-        seen,
-        warn: (l) => out(l),
-      }));
-    } catch (err) {
-      if (err instanceof CredentialsInputError) throw new UsageError(`tenant ${tenantId}: ${redactSecrets(err.message, seen)}`);
-      throw new CliError(redactSecrets(err instanceof Error ? err.message : String(err), seen));
-    }
+Credentials default to what is already stored for the tenant; also read from
+TIMR_SYNC_<REF>_{TIMR,PERSONIO}_CLIENT_{ID,SECRET} (options stay in shell history, a 0600 file does not).
+Vendor endpoints come from TIMR_BASE_URL, TIMR_TOKEN_URL and PERSONIO_BASE_URL (default: the
+real APIs); the secret store from TIMR_SYNC_SECRET_STORE / TIMR_SYNC_SECRETS_DIR, as for workers.`,
+      )
+      .argument('<tenantId>', 'the tenant, e.g. acme-gmbh', tenantIdArgument)
+      .option('--timr-client-id <id>', 'timr API client id')
+      .option('--timr-client-secret <secret>', 'timr API client secret')
+      .option('--personio-client-id <id>', 'Personio API client id')
+      .option('--personio-client-secret <secret>', 'Personio API client secret')
+      .option('--credentials-file <file>', '{"timr": {"clientId", "clientSecret"}, "personio": {...}}')
+      .option('--credentials-ref <ref>', 'name in the secret store (default: the tenant id)')
+      .option('--interval <duration>', 'time between syncs: 900, 15m, 1h (default 15m)', durationSeconds('--interval'))
+      .option('--timezone <zone>', 'IANA zone of the employees (default Europe/Vienna)')
+      .option('--matching <strategy>', 'email | employee_number | external_id (default email)')
+      .option('--zeitausgleich-type <id>', 'this timr working-time type is Zeitausgleich (repeatable)', collect)
+      .option('--ignore-type <id>', 'entries of this type are not transferred (repeatable; on a terminal, types not named are asked for)', collect)
+      .option('--provision-from-personio', "create the missing timr users from the tenant's Personio persons")
+      .option('--provision-file <file>', '… from a Personio export (.csv or .xlsx)')
+      .option('--include-inactive', 'with either: inactive persons too')
+      .option('--columns <field=Header,…>', `headers of the export for ${EXPORT_FIELDS.join(', ')}`, collect)
+      .option('--dry-run', 'check and plan only: nothing is stored, created or started')
+      .option('--task-queue <name>', `task queue of the workers (default ${TASK_QUEUE})`)
+      .action(
+        ctx.run(async (tenantId, values) => {
+          const dryRun = Boolean(values.dryRun);
+          const provisionSource =
+            values.provisionFromPersonio || values.provisionFile !== undefined
+              ? sourceFromFlags(
+                  { 'from-personio': values.provisionFromPersonio, ...(values.provisionFile !== undefined && { file: values.provisionFile }), 'include-inactive': values.includeInactive, ...(values.columns && { columns: values.columns }) },
+                  { personio: '--provision-from-personio', file: '--provision-file' },
+                )
+              : undefined;
+          const intervalSeconds = values.interval;
+          const givenStrategy = parseStrategy(values.matching, '--matching');
+          const credentialsRef = values.credentialsRef ?? tenantId;
+          const out = (lines: string | string[]) => printLines(ctx.io.stderr, lines);
 
-    try {
-      // 2. Verify both pairs.
-      const endpoints = endpointsFromEnv(ctx.io.env);
-      const access = await verifyAccess(tenantId, secrets, endpoints);
-      out(`tenant ${tenantId}: timr (${endpoints.timrBaseUrl}) and Personio (${endpoints.personioBaseUrl}) accept the credentials; timr has ${access.types.length} working-time types${access.personioHasPersons ? '' : '; Personio lists no persons yet'}`);
+          // 1. Credentials, without connecting anywhere yet.
+          const store = secretStoreFromEnv(ctx.io.env);
+          const seen: string[] = [];
+          let secrets: TenantSecrets;
+          let existing: TenantSecrets | undefined;
+          try {
+            const flags = { 'timr-client-id': values.timrClientId, 'timr-client-secret': values.timrClientSecret, 'personio-client-id': values.personioClientId, 'personio-client-secret': values.personioClientSecret };
+            ({ secrets, existing } = await gatherCredentials(store, credentialsRef, {
+              flags,
+              ...(values.credentialsFile !== undefined && { file: values.credentialsFile }),
+              fileFlag: '--credentials-file',
+              env: ctx.io.env,
+              seen,
+              warn: (l) => out(l),
+            }));
+          } catch (err) {
+            if (err instanceof CredentialsInputError) throw new UsageError(`tenant ${tenantId}: ${redactSecrets(err.message, seen)}`);
+            throw new CliError(redactSecrets(err instanceof Error ? err.message : String(err), seen));
+          }
 
-      // 3. Decide the types, on top of what a running tenant already decided.
-      const client = await ctx.client();
-      const tenant = await runningTenant(client, tenantId, answerTimeoutMs(ctx.io.env));
-      const current: DecisionState = { zeitausgleich: tenant?.settings.sync.zeitausgleich.typeIds ?? [], ignore: tenant?.settings.sync.ignoreTypeIds ?? [] };
-      const flagged: DecisionState = { zeitausgleich: values['zeitausgleich-type'] ?? [], ignore: values['ignore-type'] ?? [] };
-      const plan = planDecisions(access.types, current, flagged);
-      if (plan.unknownIds.length > 0) {
-        throw new CliError(`tenant ${tenantId}: timr has no working-time type ${plan.unknownIds.join(', ')}; its types:\n${access.types.map((t) => `  ${typeLine(t)}`).join('\n')}`);
-      }
-      if (plan.both.length > 0) throw new UsageError(`type ${plan.both.join(', ')} is given as --zeitausgleich-type and as --ignore-type; decide for one`);
-      const answered = await decideTypes(ctx, tenantId, plan.open);
-      const decisions = decisionSettings(current, [...plan.decided, ...answered]);
-      for (const d of [...plan.decided, ...answered]) out(`  ${d.choice === 'zeitausgleich' ? 'Zeitausgleich' : 'ignored'.padEnd(13)}  ${typeLine(d.type)}`);
+          try {
+            // 2. Verify both pairs.
+            const endpoints = endpointsFromEnv(ctx.io.env);
+            const access = await verifyAccess(tenantId, secrets, endpoints);
+            out(`tenant ${tenantId}: timr (${endpoints.timrBaseUrl}) and Personio (${endpoints.personioBaseUrl}) accept the credentials; timr has ${access.types.length} working-time types${access.personioHasPersons ? '' : '; Personio lists no persons yet'}`);
 
-      const strategy = tenant?.settings.sync.matching.strategy ?? givenStrategy ?? 'email';
-      if (tenant && givenStrategy !== undefined && givenStrategy !== tenant.settings.sync.matching.strategy) {
-        out(`tenant ${tenantId}: matching changes from ${tenant.settings.sync.matching.strategy} to ${givenStrategy}`);
-      }
-      const finalStrategy = givenStrategy ?? strategy;
-      const sync: NonNullable<TenantSettingsPatch['sync']> = {
-        zeitausgleich: { typeIds: decisions.zeitausgleich },
-        ignoreTypeIds: decisions.ignore,
-        ...(values.timezone !== undefined && { timezone: values.timezone }),
-        ...(givenStrategy !== undefined && { matching: { strategy: givenStrategy } }),
-      };
-      const patch: TenantSettingsPatch = { credentialsRef, ...(intervalSeconds !== undefined && { intervalSeconds }), sync };
+            // 3. Decide the types, on top of what a running tenant already decided.
+            const client = await ctx.client();
+            const tenant = await runningTenant(client, tenantId, answerTimeoutMs(ctx.io.env));
+            const current: DecisionState = { zeitausgleich: tenant?.settings.sync.zeitausgleich.typeIds ?? [], ignore: tenant?.settings.sync.ignoreTypeIds ?? [] };
+            const flagged: DecisionState = { zeitausgleich: values.zeitausgleichType ?? [], ignore: values.ignoreType ?? [] };
+            const plan = planDecisions(access.types, current, flagged);
+            if (plan.unknownIds.length > 0) {
+              throw new CliError(`tenant ${tenantId}: timr has no working-time type ${plan.unknownIds.join(', ')}; its types:\n${access.types.map((t) => `  ${typeLine(t)}`).join('\n')}`);
+            }
+            if (plan.both.length > 0) throw new UsageError(`type ${plan.both.join(', ')} is given as --zeitausgleich-type and as --ignore-type; decide for one`);
+            const answered = await decideTypes(ctx, tenantId, plan.open);
+            const decisions = decisionSettings(current, [...plan.decided, ...answered]);
+            for (const d of [...plan.decided, ...answered]) out(`  ${d.choice === 'zeitausgleich' ? 'Zeitausgleich' : 'ignored'.padEnd(13)}  ${typeLine(d.type)}`);
 
-      if (dryRun) {
-        if (provisionSource) {
-          const report = await dryRunProvisioning(ctx, tenantId, secrets, finalStrategy, provisionSource);
-          printLines(ctx.io.stdout, renderProvisionReport(report, { dryRun: true, heading: `tenant ${tenantId}: dry run of provisioning timr users` }));
-        }
-        printLines(
-          ctx.io.stdout,
-          `Dry run: would store the credentials as "${credentialsRef}" in ${store.location} and ${tenant ? `update running tenant ${tenantId}` : `start tenant ${tenantId}`} with ${JSON.stringify(patch)}. Nothing was stored, created or started.`,
-        );
-        return 0;
-      }
+            const strategy = tenant?.settings.sync.matching.strategy ?? givenStrategy ?? 'email';
+            if (tenant && givenStrategy !== undefined && givenStrategy !== tenant.settings.sync.matching.strategy) {
+              out(`tenant ${tenantId}: matching changes from ${tenant.settings.sync.matching.strategy} to ${givenStrategy}`);
+            }
+            const finalStrategy = givenStrategy ?? strategy;
+            const sync: NonNullable<TenantSettingsPatch['sync']> = {
+              zeitausgleich: { typeIds: decisions.zeitausgleich },
+              ignoreTypeIds: decisions.ignore,
+              ...(values.timezone !== undefined && { timezone: values.timezone }),
+              ...(givenStrategy !== undefined && { matching: { strategy: givenStrategy } }),
+            };
+            const patch: TenantSettingsPatch = { credentialsRef, ...(intervalSeconds !== undefined && { intervalSeconds }), sync };
 
-      // 4. Store where every worker reads them.
-      try {
-        await store.put(credentialsRef, secrets);
-        out(`stored the credentials as "${credentialsRef}" in ${store.location}${existing ? ' (replacing the earlier ones)' : ''}`);
-      } catch (err) {
-        const same = existing && JSON.stringify(existing) === JSON.stringify(secrets);
-        if (!(err instanceof ReadOnlySecretStoreError) || !same) throw err;
-        out(`the credentials of "${credentialsRef}" in ${store.location} are the ones given; nothing to store`);
-      }
+            if (dryRun) {
+              if (provisionSource) {
+                const report = await dryRunProvisioning(ctx, tenantId, secrets, finalStrategy, provisionSource);
+                printLines(ctx.io.stdout, renderProvisionReport(report, { dryRun: true, heading: `tenant ${tenantId}: dry run of provisioning timr users` }));
+              }
+              printLines(
+                ctx.io.stdout,
+                `Dry run: would store the credentials as "${credentialsRef}" in ${store.location} and ${tenant ? `update running tenant ${tenantId}` : `start tenant ${tenantId}`} with ${JSON.stringify(patch)}. Nothing was stored, created or started.`,
+              );
+              return 0;
+            }
 
-      // 5. Provision.
-      const taskQueue = values['task-queue'] ?? (tenant ? await tenantTaskQueue(client, tenantId) : TASK_QUEUE);
-      if (provisionSource) {
-        const source = provisionSource.kind === 'file' ? { kind: 'file' as const, read: await readSourceFile(ctx, provisionSource, finalStrategy) } : provisionSource;
-        const result = await runProvisionWorkflow(ctx, { tenantId, credentialsRef, strategy: finalStrategy, dryRun: false, taskQueue, source });
-        printProvisionResult(ctx, result, false);
-        if (result.incomplete) throw new CliError(`tenant ${tenantId}: provisioning did not finish (${result.incomplete}); the tenant was not started. Run onboard again.`);
-      }
+            // 4. Store where every worker reads them.
+            try {
+              await store.put(credentialsRef, secrets);
+              out(`stored the credentials as "${credentialsRef}" in ${store.location}${existing ? ' (replacing the earlier ones)' : ''}`);
+            } catch (err) {
+              const same = existing && JSON.stringify(existing) === JSON.stringify(secrets);
+              if (!(err instanceof ReadOnlySecretStoreError) || !same) throw err;
+              out(`the credentials of "${credentialsRef}" in ${store.location} are the ones given; nothing to store`);
+            }
 
-      // 6. Start, or update what runs.
-      const workflowId = tenantWorkflowId(tenantId);
-      let view: TenantStatusView | undefined = tenant;
-      if (!view) {
-        const started = await startTenant(client, { tenantId, ...patch } as TenantSettingsInput, { taskQueue });
-        if (started.started) {
-          printLines(ctx.io.stdout, `started tenant ${tenantId}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`);
-          return 0;
-        }
-        // Started meanwhile by someone else: update it like any running tenant.
-        view = await tenantStatus(client, tenantId);
-      }
-      const updated = await updateTenantConfig(client, tenantId, patch);
-      printLines(ctx.io.stdout, `updated running tenant ${tenantId} (${workflowId}); it was not started twice`);
-      if (updated.status === 'auth-failed') {
-        const { view: resumed } = await resumeTenant(client, tenantId);
-        printLines(ctx.io.stdout, `tenant ${tenantId} was waiting for new credentials; resumed, status now ${resumed.status}`);
-      }
-      return 0;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw err;
-      if (err instanceof Error) err.message = redactSecrets(err.message, seen);
-      throw err;
-    }
+            // 5. Provision.
+            const taskQueue = values.taskQueue ?? (tenant ? await tenantTaskQueue(client, tenantId) : TASK_QUEUE);
+            if (provisionSource) {
+              const source = provisionSource.kind === 'file' ? { kind: 'file' as const, read: await readSourceFile(ctx, provisionSource, finalStrategy) } : provisionSource;
+              const result = await runProvisionWorkflow(ctx, { tenantId, credentialsRef, strategy: finalStrategy, dryRun: false, taskQueue, source });
+              printProvisionResult(ctx, result, false);
+              if (result.incomplete) throw new CliError(`tenant ${tenantId}: provisioning did not finish (${result.incomplete}); the tenant was not started. Run onboard again.`);
+            }
+
+            // 6. Start, or update what runs.
+            const workflowId = tenantWorkflowId(tenantId);
+            let view: TenantStatusView | undefined = tenant;
+            if (!view) {
+              const started = await startTenant(client, { tenantId, ...patch } as TenantSettingsInput, { taskQueue });
+              if (started.started) {
+                printLines(ctx.io.stdout, `started tenant ${tenantId}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`);
+                return 0;
+              }
+              // Started meanwhile by someone else: update it like any running tenant.
+              view = await tenantStatus(client, tenantId);
+            }
+            const updated = await updateTenantConfig(client, tenantId, patch);
+            printLines(ctx.io.stdout, `updated running tenant ${tenantId} (${workflowId}); it was not started twice`);
+            if (updated.status === 'auth-failed') {
+              const { view: resumed } = await resumeTenant(client, tenantId);
+              printLines(ctx.io.stdout, `tenant ${tenantId} was waiting for new credentials; resumed, status now ${resumed.status}`);
+            }
+            return 0;
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) throw err;
+            if (err instanceof Error) err.message = redactSecrets(err.message, seen);
+            throw err;
+          }
+        }),
+      );
   },
 };

@@ -7,8 +7,7 @@ import { listQuarantined } from '../../control/tenants.js';
 import type { QuarantinedEntry } from '../../activities/contracts.js';
 import { renderTable } from '../format/table.js';
 import { printLines } from './cli-io.js';
-import type { Command } from './command.js';
-import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
+import { tenantIdArgument, type CommandModule } from './command.js';
 
 function render(tenantId: string, entries: readonly QuarantinedEntry[]): string[] {
   if (entries.length === 0) return [`tenant ${tenantId} has no quarantined entries`];
@@ -23,21 +22,26 @@ function render(tenantId: string, entries: readonly QuarantinedEntry[]): string[
   return lines;
 }
 
-export const quarantineCommand: Command = {
+export const quarantineCommand: CommandModule = {
   name: 'quarantine',
-  summary: "list every quarantined entry of a tenant's window with its reason",
-  usage: `Usage: timr-sync quarantine <tenantId> [--json]
-
-Lists every quarantined entry of the tenant's look-back window, grouped by reason. The tenant
+  register(program, ctx) {
+    program
+      .command('quarantine')
+      .summary("list every quarantined entry of a tenant's window with its reason")
+      .description(
+        `Lists every quarantined entry of the tenant's look-back window, grouped by reason. The tenant
 workflow keeps only a count and a sample (timr-sync status shows those), so the list is read
 from timr and Personio now, by a worker on the tenant's task queue; for a large tenant this
-takes a while (one read of the window per 2,000 entries).
-  --json   print the entries as JSON`,
-  async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
-    const tenantId = tenantIdFrom(positionals);
-    const entries = await listQuarantined(await ctx.client(), tenantId);
-    printLines(ctx.io.stdout, values.json ? JSON.stringify(entries, null, 2) : render(tenantId, entries));
-    return 0;
+takes a while (one read of the window per 2,000 entries).`,
+      )
+      .argument('<tenantId>', 'the tenant, e.g. acme-gmbh', tenantIdArgument)
+      .option('--json', 'print the entries as JSON')
+      .action(
+        ctx.run(async (tenantId, values) => {
+          const entries = await listQuarantined(await ctx.client(), tenantId);
+          printLines(ctx.io.stdout, values.json ? JSON.stringify(entries, null, 2) : render(tenantId, entries));
+          return 0;
+        }),
+      );
   },
 };

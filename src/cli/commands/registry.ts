@@ -1,5 +1,5 @@
 import { ANSWER_TIMEOUT_ENV, DEFAULT_ANSWER_TIMEOUT_SECONDS } from './answer-deadline.js';
-import type { Command } from './command.js';
+import { newProgram, type Command, type CommandContext, type CommandModule } from './command.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { onboardCommand } from './onboard.js';
@@ -15,7 +15,8 @@ import { statusCommand } from './status.js';
 import { syncNowCommand } from './sync-now.js';
 import { tenantsCommand } from './tenants.js';
 
-export const COMMANDS: readonly Command[] = [
+/** Every `timr-sync` command, in the order the overview lists them. */
+export const COMMANDS: readonly CommandModule[] = [
   onboardCommand,
   provisionCommand,
   secretsCommand,
@@ -34,26 +35,24 @@ export const COMMANDS: readonly Command[] = [
   doctorCommand,
 ];
 
-export function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((c) => c.name === name);
-}
+const OVERVIEW_NOTES = `
+"timr-sync <command> --help" (or "timr-sync help <command>") explains a command; every command takes --json.
 
-export function overviewUsage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return [
-    'Usage: timr-sync <command> [arguments] [--help]',
-    '',
-    'Operates the timr → Personio tenant sync workflows on Temporal.',
-    '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    '"timr-sync <command> --help" explains a command.',
-    '',
-    'Connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE (default default),',
-    'TEMPORAL_API_KEY, TEMPORAL_TLS*, or a profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE).',
-    'Payload codec key: TIMR_SYNC_CODEC_KEY or TIMR_SYNC_CODEC_KEYS_FILE (default .secrets/codec/codec-keys.json).',
-    `Answers from the tenant workflow are awaited ${DEFAULT_ANSWER_TIMEOUT_SECONDS}s (${ANSWER_TIMEOUT_ENV}); sync-now waits for its cycle.`,
-    'Exit codes: 0 ok, 1 refused or failed, 2 usage error.',
-  ].join('\n');
+Connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE (default default),
+TEMPORAL_API_KEY, TEMPORAL_TLS*, or a profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE).
+Payload codec key: TIMR_SYNC_CODEC_KEY or TIMR_SYNC_CODEC_KEYS_FILE (default .secrets/codec/codec-keys.json).
+Answers from the tenant workflow are awaited ${DEFAULT_ANSWER_TIMEOUT_SECONDS}s (${ANSWER_TIMEOUT_ENV}); sync-now and retry wait for their cycle.
+Durations are written 900, 900s, 15m, 1h30m or 1d wherever a command takes one.
+Exit codes: 0 ok, 1 refused or failed, 2 usage error.`;
+
+/** The whole `timr-sync` program for one invocation (commander keeps parse state in it). */
+export function buildProgram(ctx: CommandContext): Command {
+  const program = newProgram('timr-sync', ctx.io)
+    .usage('<command> [options]')
+    .description('Operates the timr → Personio tenant sync workflows on Temporal.')
+    // The overview lists names; each command's own help shows its arguments.
+    .configureHelp({ subcommandTerm: (cmd) => cmd.name() })
+    .addHelpText('after', OVERVIEW_NOTES);
+  for (const command of COMMANDS) command.register(program, ctx);
+  return program;
 }

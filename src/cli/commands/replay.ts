@@ -13,35 +13,11 @@ import { parseHistoryJson, replayHistories, type HistoryToReplay, type ReplayVer
 import { defaultBuildId } from '../../deploy/worker-version.js';
 import { WORKFLOWS_PATH } from '../../worker.js';
 import { printLines } from './cli-io.js';
-import type { Command, CommandContext } from './command.js';
+import { integerAtLeast, type CommandContext, type CommandModule } from './command.js';
 import { CliError, UsageError } from './errors.js';
-import { parseCommandArgs } from './parse-command-args.js';
 
 const DEFAULT_LIMIT = 100;
 const GRPC_NOT_FOUND = 5;
-
-const usage = `Usage: timr-sync replay <workflowId> [--run-id <runId>] [options]
-       timr-sync replay --file <history.json> [options]
-       timr-sync replay --query "<visibility query>" [--limit <n>] [options]
-
-Replays workflow histories against the workflow code you are about to deploy and says, for
-each, whether that code is deterministic for it (exit 0) or not (exit 1, with the
-nondeterminism). Run it before a workflow change reaches workflows that already ran on older
-code: tenants moving from unversioned workers, workflows moved with a versioning override, or
-a hotfix guarded by patched() (README "Deploying a workflow change").
-
-  <workflowId>       a workflow on the server, e.g. tenant/acme or tenant/acme/run/12 (latest run
-                     unless --run-id)
-  --file <path>      a history exported with "temporal workflow show -w <id> --output json" or
-                     the Temporal UI's download
-  --query <query>    every workflow the visibility query finds, e.g.
-                     "WorkflowType='tenantSyncWorkflow' AND ExecutionStatus='Running'"
-  --limit <n>        at most this many histories for --query (default ${DEFAULT_LIMIT})
-  --bundle <path>    replay against this workflow bundle (e.g. the one a release ships) instead
-                     of bundling the workflows of this checkout
-  --json             print the verdicts as JSON
-
-Encrypted histories need the payload codec key (TIMR_SYNC_CODEC_KEY or TIMR_SYNC_CODEC_KEYS_FILE).`;
 
 /** Base64 of the encrypted payloads' encoding, as it appears in an exported history. */
 const ENCRYPTED_MARKER = Buffer.from(ENCRYPTED_ENCODING).toString('base64');
@@ -95,74 +71,84 @@ function verdictLines(v: ReplayVerdict): string[] {
   return [`${label}  ${what}`, `    ${v.reason ?? v.error ?? ''}`];
 }
 
-export const replayCommand: Command = {
+export const replayCommand: CommandModule = {
   name: 'replay',
-  summary: 'check that the workflow code replays recorded histories deterministically (before a deploy)',
-  usage,
-  async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, {
-      file: { type: 'string' },
-      query: { type: 'string' },
-      limit: { type: 'string' },
-      'run-id': { type: 'string' },
-      bundle: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-    const workflowId = positionals[0];
-    const sources = [workflowId !== undefined, values.file !== undefined, values.query !== undefined].filter(Boolean).length;
-    if (sources !== 1) throw new UsageError('give exactly one of <workflowId>, --file <history.json> or --query <query>');
-    if (values['run-id'] !== undefined && workflowId === undefined) throw new UsageError('--run-id needs a <workflowId>');
-    if (values.limit !== undefined && values.query === undefined) throw new UsageError('--limit goes with --query');
-    const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit}: a whole number of at least 1`);
+  register(program, ctx) {
+    program
+      .command('replay')
+      .summary('check that the workflow code replays recorded histories deterministically (before a deploy)')
+      .usage('(<workflowId> [--run-id <runId>] | --file <history.json> | --query "<visibility query>" [--limit <n>]) [options]')
+      .description(
+        `Replays workflow histories against the workflow code you are about to deploy and says, for
+each, whether that code is deterministic for it (exit 0) or not (exit 1, with the
+nondeterminism). Run it before a workflow change reaches workflows that already ran on older
+code: tenants moving from unversioned workers, workflows moved with a versioning override, or
+a hotfix guarded by patched() (README "Deploying a workflow change").
+Encrypted histories need the payload codec key (TIMR_SYNC_CODEC_KEY or TIMR_SYNC_CODEC_KEYS_FILE).`,
+      )
+      .argument('[workflowId]', 'a workflow on the server, e.g. tenant/acme or tenant/acme/run/12 (latest run unless --run-id)')
+      .option('--run-id <runId>', 'that run of <workflowId>')
+      .option('--file <path>', 'a history exported with "temporal workflow show -w <id> --output json" or the Temporal UI\'s download')
+      .option('--query <query>', "every workflow the visibility query finds, e.g. \"WorkflowType='tenantSyncWorkflow' AND ExecutionStatus='Running'\"")
+      .option('--limit <n>', `at most this many histories for --query (default ${DEFAULT_LIMIT})`, integerAtLeast(1, '--limit'))
+      .option('--bundle <path>', 'replay against this workflow bundle (e.g. the one a release ships) instead of bundling the workflows of this checkout')
+      .option('--json', 'print the verdicts as JSON')
+      .action(
+        ctx.run(async (workflowId, values) => {
+          const sources = [workflowId !== undefined, values.file !== undefined, values.query !== undefined].filter(Boolean).length;
+          if (sources !== 1) throw new UsageError('give exactly one of <workflowId>, --file <history.json> or --query <query>');
+          if (values.runId !== undefined && workflowId === undefined) throw new UsageError('--run-id needs a <workflowId>');
+          if (values.limit !== undefined && values.query === undefined) throw new UsageError('--limit goes with --query');
+          const limit = values.limit ?? DEFAULT_LIMIT;
 
-    let histories: HistoryToReplay[];
-    let needsCodec: boolean;
-    if (values.file !== undefined) {
-      let text: string;
-      try {
-        text = await readFile(values.file, 'utf8');
-      } catch (err) {
-        throw new CliError(`--file ${values.file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      }
-      let history;
-      try {
-        history = parseHistoryJson(text, `--file ${values.file}`);
-      } catch (err) {
-        throw new CliError((err as Error).message);
-      }
-      // Recent servers record the workflow id in the start event; older exports are named by their file.
-      histories = [{ workflowId: history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId || path.basename(values.file), history }];
-      needsCodec = text.includes(ENCRYPTED_MARKER);
-    } else {
-      histories = await historiesFromServer(ctx, { ...(workflowId !== undefined && { workflowId }), ...(values['run-id'] !== undefined && { runId: values['run-id'] }), ...(values.query !== undefined && { query: values.query }), limit });
-      needsCodec = true;
-    }
-    // The CLI always has a codec for the server; a file may come from anywhere, so only when it is needed or configured.
-    const codecConfigured = Boolean(ctx.io.env.TIMR_SYNC_CODEC_KEY?.trim()) || existsSync(codecKeysFileFromEnv(ctx.io.env));
-    if (needsCodec && !codecConfigured && values.file !== undefined) {
-      throw new CliError(`--file ${values.file} holds encrypted payloads: set TIMR_SYNC_CODEC_KEY or TIMR_SYNC_CODEC_KEYS_FILE to the key file they were written with`);
-    }
-    const dataConverter = needsCodec || codecConfigured ? await dataConverterFromEnv(ctx.io.env) : undefined;
+          let histories: HistoryToReplay[];
+          let needsCodec: boolean;
+          if (values.file !== undefined) {
+            let text: string;
+            try {
+              text = await readFile(values.file, 'utf8');
+            } catch (err) {
+              throw new CliError(`--file ${values.file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+            }
+            let history;
+            try {
+              history = parseHistoryJson(text, `--file ${values.file}`);
+            } catch (err) {
+              throw new CliError((err as Error).message);
+            }
+            // Recent servers record the workflow id in the start event; older exports are named by their file.
+            histories = [{ workflowId: history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId || path.basename(values.file), history }];
+            needsCodec = text.includes(ENCRYPTED_MARKER);
+          } else {
+            histories = await historiesFromServer(ctx, { ...(workflowId !== undefined && { workflowId }), ...(values.runId !== undefined && { runId: values.runId }), ...(values.query !== undefined && { query: values.query }), limit });
+            needsCodec = true;
+          }
+          // The CLI always has a codec for the server; a file may come from anywhere, so only when it is needed or configured.
+          const codecConfigured = Boolean(ctx.io.env.TIMR_SYNC_CODEC_KEY?.trim()) || existsSync(codecKeysFileFromEnv(ctx.io.env));
+          if (needsCodec && !codecConfigured && values.file !== undefined) {
+            throw new CliError(`--file ${values.file} holds encrypted payloads: set TIMR_SYNC_CODEC_KEY or TIMR_SYNC_CODEC_KEYS_FILE to the key file they were written with`);
+          }
+          const dataConverter = needsCodec || codecConfigured ? await dataConverterFromEnv(ctx.io.env) : undefined;
 
-    const bundle = await workflowBundle(values.bundle, ctx);
-    installQuietRuntime();
-    const verdicts = await replayHistories(histories, { workflowBundle: bundle, ...(dataConverter && { dataConverter }) });
-    const bad = verdicts.filter((v) => !v.deterministic);
+          const bundle = await workflowBundle(values.bundle, ctx);
+          installQuietRuntime();
+          const verdicts = await replayHistories(histories, { workflowBundle: bundle, ...(dataConverter && { dataConverter }) });
+          const bad = verdicts.filter((v) => !v.deterministic);
 
-    if (values.json) {
-      printLines(ctx.io.stdout, JSON.stringify({ code: bundle.origin, buildId: defaultBuildId(bundle.code), deterministic: bad.length === 0, histories: verdicts }, null, 2));
-    } else {
-      printLines(ctx.io.stdout, [
-        `replaying against ${bundle.origin}, default build id ${defaultBuildId(bundle.code)}`,
-        ...verdicts.flatMap(verdictLines),
-        bad.length === 0
-          ? `${verdicts.length === 1 ? 'the history replays' : `all ${verdicts.length} histories replay`} deterministically on this code`
-          : `${bad.length} of ${verdicts.length} ${verdicts.length === 1 ? 'history does' : 'histories do'} not replay on this code: workflows like these must not run on it — ` +
-            'keep their old version running until they drained, or guard the change with patched() (README "Deploying a workflow change")',
-      ]);
-    }
-    return bad.length === 0 ? 0 : 1;
+          if (values.json) {
+            printLines(ctx.io.stdout, JSON.stringify({ code: bundle.origin, buildId: defaultBuildId(bundle.code), deterministic: bad.length === 0, histories: verdicts }, null, 2));
+          } else {
+            printLines(ctx.io.stdout, [
+              `replaying against ${bundle.origin}, default build id ${defaultBuildId(bundle.code)}`,
+              ...verdicts.flatMap(verdictLines),
+              bad.length === 0
+                ? `${verdicts.length === 1 ? 'the history replays' : `all ${verdicts.length} histories replay`} deterministically on this code`
+                : `${bad.length} of ${verdicts.length} ${verdicts.length === 1 ? 'history does' : 'histories do'} not replay on this code: workflows like these must not run on it — ` +
+                  'keep their old version running until they drained, or guard the change with patched() (README "Deploying a workflow change")',
+            ]);
+          }
+          return bad.length === 0 ? 0 : 1;
+        }),
+      );
   },
 };

@@ -1,8 +1,10 @@
 /**
  * `--set path=value`, `--set path+=value` (append to a list) and `--unset path` for `timr-sync config`. Paths are the dotted names the
  * status view prints (`sync.matching.overrides.<timrUserId>`), values are JSON when they parse
- * as JSON and plain strings otherwise.
+ * as JSON and plain strings otherwise. Settings counted in seconds (`intervalSeconds`,
+ * `activityTimeoutSeconds`) also take durations, as `start --interval` does: `5m`, `1h30m`.
  */
+import { parseDurationSeconds } from './duration.js';
 import { UsageError } from './errors.js';
 
 export type PlainObject = Record<string, unknown>;
@@ -35,7 +37,24 @@ export function parseAssignment(text: string): Assignment {
   const raw = text.slice(eq + 1);
   const append = text[eq - 1] === '+';
   const path = parseSettingPath(text.slice(0, append ? eq - 1 : eq));
-  return { path, raw, value: parseValue(raw), ...(append && { append: true as const }) };
+  const value = isSecondsSetting(path) && typeof parseValue(raw) === 'string' ? parseDurationSeconds(raw, `--set ${text}`) : parseValue(raw);
+  return { path, raw, value, ...(append && { append: true as const }) };
+}
+
+function isSecondsSetting(path: readonly string[]): boolean {
+  return /Seconds$/.test(path.at(-1) ?? '');
+}
+
+/** A settings object (a --file or --config) with durations written as text turned into seconds. */
+export function durationsInSeconds(settings: PlainObject, where: string, prefix: readonly string[] = []): PlainObject {
+  const out: PlainObject = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const path = [...prefix, key];
+    if (isPlainObject(value)) out[key] = durationsInSeconds(value, where, path);
+    else if (typeof value === 'string' && isSecondsSetting(path)) out[key] = parseDurationSeconds(value, `${where}: ${path.join('.')}`);
+    else out[key] = value;
+  }
+  return out;
 }
 
 function parseValue(raw: string): unknown {

@@ -3,36 +3,12 @@ import { TenantSettings, type TenantSettingsInput } from '../../domain/tenant-se
 import { answerQuickly } from './answer-deadline.js';
 import { TASK_QUEUE, tenantWorkflowId } from '../../workflows/ids.js';
 import { printLines } from './cli-io.js';
-import type { Command } from './command.js';
+import { JSON_OPTION_HELP, tenantIdArgument, type CommandModule } from './command.js';
 import { parseDurationSeconds } from './duration.js';
 import { CliError } from './errors.js';
-import { parseCommandArgs, tenantIdFrom } from './parse-command-args.js';
 import { readJsonObjectFile } from './read-json-file.js';
-import { deepMerge, setPath, type PlainObject } from './settings-assignments.js';
+import { deepMerge, durationsInSeconds, setPath, type PlainObject } from './settings-assignments.js';
 import { checkKnownSettingKeys, invalidSettingsError } from './settings-problems.js';
-
-const USAGE = `Usage: timr-sync start <tenantId> --credentials-ref <ref> [options]
-
-Starts the tenant's sync workflow (tenant/<tenantId>). The first sync runs right away.
-If the workflow already runs, nothing is changed (use "timr-sync config" for that).
-A tenant started again after "timr-sync stop" is the same tenant: it keeps its settings (the
-options given here change only what they name), its quarantine, its run numbering and its
-writes of unknown outcome.
-
-  --credentials-ref <ref>   name of the tenant's credentials in the secret store
-                            (store them with: timr-sync secrets set <ref> ..., or
-                            onboard the tenant instead: timr-sync onboard <tenantId>)
-  --interval <duration>     time between syncs: 900, 900s, 15m, 1h (default 15m)
-  --timezone <zone>         IANA time zone of the tenant's employees (default Europe/Vienna)
-  --config <settings.json>  further settings as JSON, e.g.
-                            {"lookbackDays": 31, "sync": {"matching": {"strategy": "employee_number"}}}
-                            options given on the command line win over the file
-  --task-queue <name>       task queue of the workers (default ${TASK_QUEUE})
-  --reset-settings          start again from the given settings and the defaults instead of the
-                            previous ones (its sync state still carries over)
-
-Matching overrides in the settings are checked against Personio first (through a worker of the
-task queue): one naming a Personio person that does not exist refuses the start.`;
 
 /**
  * File settings first, then the command-line options on top; validated as a whole. Returns the
@@ -46,7 +22,7 @@ export async function buildStartSettings(
   const fix = 'Fix the option or the settings file and run start again.';
   let candidate: PlainObject = {};
   if (values.config !== undefined) {
-    candidate = await readJsonObjectFile(values.config, '--config');
+    candidate = durationsInSeconds(await readJsonObjectFile(values.config, '--config'), `--config ${values.config}`);
     if (candidate.tenantId !== undefined && candidate.tenantId !== tenantId) {
       throw new CliError(`--config ${values.config} is for tenant ${JSON.stringify(candidate.tenantId)}, not "${tenantId}"; remove tenantId from the file or start that tenant instead`);
     }
@@ -64,41 +40,69 @@ export async function buildStartSettings(
   return { settings: parsed.data, given: candidate };
 }
 
-export const startCommand: Command = {
+export const startCommand: CommandModule = {
   name: 'start',
-  summary: "start a tenant's sync workflow",
-  usage: USAGE,
-  async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, {
-      'credentials-ref': { type: 'string' },
-      interval: { type: 'string' },
-      timezone: { type: 'string' },
-      config: { type: 'string' },
-      'task-queue': { type: 'string' },
-      'reset-settings': { type: 'boolean' },
-    });
-    const tenantId = tenantIdFrom(positionals);
-    // Validated before connecting: a typo should not need a server to be reported.
-    const { settings, given } = await buildStartSettings(tenantId, values);
-    const taskQueue = values['task-queue'] ?? TASK_QUEUE;
-    // Overrides given here are checked against Personio before anything starts (a worker of the queue reads it).
-    const warnings = await answerQuickly(ctx, (client) => checkMatchingOverrides(client, settings, settings.sync.matching.overrides, taskQueue));
-    for (const w of warnings) printLines(ctx.io.stderr, `warning: ${w.message}`);
-    const { started, restored } = await startTenant(await ctx.client(), given as TenantSettingsInput, { taskQueue, ...(values['reset-settings'] && { resetSettings: true }) });
-    const workflowId = tenantWorkflowId(tenantId);
-    if (!started) {
-      printLines(ctx.io.stdout, `tenant ${tenantId} is already running (${workflowId}); nothing was changed. Change settings with: timr-sync config ${tenantId} --set <path>=<value>`);
-      return 0;
-    }
-    const how =
-      restored === 'previous execution'
-        ? ' with its previous settings, quarantine and run numbering'
-        : restored === 'previous execution, settings reset'
-          ? ' with the given settings; its quarantine and run numbering carry over'
-          : restored === 'unreadable'
-            ? ' with the given settings: its previous state could not be read (is a worker running?); run ids are still never reused'
-            : '';
-    printLines(ctx.io.stdout, `started tenant ${tenantId}${how}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`);
-    return 0;
+  register(program, ctx) {
+    program
+      .command('start')
+      .summary("start a tenant's sync workflow")
+      .description(
+        `Starts the tenant's sync workflow (tenant/<tenantId>). The first sync runs right away.
+If the workflow already runs, nothing is changed (use "timr-sync config" for that).
+A tenant started again after "timr-sync stop" is the same tenant: it keeps its settings (the
+options given here change only what they name), its quarantine, its run numbering and its
+writes of unknown outcome.
+
+Matching overrides in the settings are checked against Personio first (through a worker of the
+task queue): one naming a Personio person that does not exist refuses the start.`,
+      )
+      .argument('<tenantId>', 'the tenant, e.g. acme-gmbh', tenantIdArgument)
+      .option(
+        '--credentials-ref <ref>',
+        "name of the tenant's credentials in the secret store (store them with: timr-sync secrets set <ref> ..., or onboard the tenant instead: timr-sync onboard <tenantId>)",
+      )
+      .option('--interval <duration>', 'time between syncs: 900, 900s, 15m, 1h (default 15m)')
+      .option('--timezone <zone>', 'IANA time zone of the employees (default Europe/Vienna)')
+      .option(
+        '--config <settings.json>',
+        `further settings as JSON; options given here win over the file, e.g.
+{"lookbackDays": 31, "sync": {"matching": {"strategy": "employee_number"}}}`,
+      )
+      .option('--task-queue <name>', `task queue of the workers (default ${TASK_QUEUE})`)
+      .option(
+        '--reset-settings',
+        'start again from the given settings and the defaults instead of the previous ones (its sync state still carries over)',
+      )
+      .option('--json', JSON_OPTION_HELP)
+      .action(
+        ctx.run(async (tenantId, values) => {
+          // Validated before connecting: a typo should not need a server to be reported.
+          const { settings, given } = await buildStartSettings(tenantId, { ...values, ...(values.credentialsRef !== undefined && { 'credentials-ref': values.credentialsRef }) });
+          const taskQueue = values.taskQueue ?? TASK_QUEUE;
+          // Overrides given here are checked against Personio before anything starts (a worker of the queue reads it).
+          const warnings = await answerQuickly(ctx, (client) => checkMatchingOverrides(client, settings, settings.sync.matching.overrides, taskQueue));
+          for (const w of warnings) printLines(ctx.io.stderr, `warning: ${w.message}`);
+          const { started, restored } = await startTenant(await ctx.client(), given as TenantSettingsInput, { taskQueue, ...(values.resetSettings && { resetSettings: true }) });
+          const workflowId = tenantWorkflowId(tenantId);
+          if (values.json) {
+            printLines(ctx.io.stdout, JSON.stringify({ tenantId, workflowId, taskQueue, started, ...(restored && { restored }), settings }, null, 2));
+            return 0;
+          }
+          if (!started) {
+            printLines(ctx.io.stdout, `tenant ${tenantId} is already running (${workflowId}); nothing was changed. Change settings with: timr-sync config ${tenantId} --set <path>=<value>`);
+            return 0;
+          }
+          const how =
+            restored === 'previous execution'
+              ? ' with its previous settings, quarantine and run numbering'
+              : restored === 'previous execution, settings reset'
+                ? ' with the given settings; its quarantine and run numbering carry over'
+                : restored === 'unreadable'
+                  ? ' with the given settings: its previous state could not be read (is a worker running?); run ids are still never reused'
+                  : '';
+          printLines(ctx.io.stdout, `started tenant ${tenantId}${how}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`);
+          return 0;
+        }),
+      );
   },
 };
