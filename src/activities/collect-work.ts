@@ -6,8 +6,9 @@
  * since), and an entry approved, closed or locked by someone else before we saw it carries no
  * transfer record of ours in its metadata — it needs a transfer too, or its hours are lost.
  */
+import { createHash } from 'node:crypto';
 import type { TimrClient } from '../clients/timr/client.js';
-import type { WorkingTime, WorkingTimeStatus } from '../clients/timr/schemas.js';
+import type { WorkingTime, WorkingTimeStatus, WorkingTimeType } from '../clients/timr/schemas.js';
 import { booksNothing, classifyEntry, typeCategories, type ClassificationContext, type SkipCode } from '../domain/entry-classification.js';
 import { FateTally, type Fate } from '../domain/entry-fates.js';
 import { entryFingerprint } from '../domain/entry-fingerprint.js';
@@ -33,6 +34,15 @@ export interface CollectInput {
    * missing or changed. While timr still shows them so, they are planned again instead of counted done.
    */
   replace?: Record<string, string>;
+  /**
+   * Read only the window's entries timr changed after this instant (`last_modified_after`), not
+   * the whole window: the check between full passes. Held entries not among them are unchanged,
+   * so still held; overlaps are judged among the changed entries only (a run judges them fully).
+   * Only while the working-time types are those of `typesDigest`: changed types change how
+   * unchanged entries are classified, so then the whole window is read.
+   */
+  changedSince?: string;
+  typesDigest?: string | null;
 }
 
 export interface CollectedWork {
@@ -57,6 +67,10 @@ export interface CollectedWork {
   /** Further deletions beyond `maxDeletions` (the next run's). */
   moreDeletions: boolean;
   deletionWatermark: string | null;
+  /** The whole window was read (not only what changed since `changedSince`). */
+  fullPass: boolean;
+  /** Digest of the working-time types as read (see CollectInput.typesDigest). */
+  typesDigest: string;
   /** Period ids other live entries of the same employee around this entry's date have recorded. */
   notOursFor(entry: WorkingTime): string[];
   /** Entries of `replace` planned again (the others changed since the audit, or are gone). */
@@ -130,6 +144,7 @@ function isoDate(d: Date): string {
 export async function collectWork(timr: TimrClient, input: CollectInput): Promise<CollectedWork> {
   const config = parseTenantSyncConfig(input.sync, input.tenantId);
   const types = await timr.listWorkingTimeTypes();
+  const typesDigest = digestOfTypes(types);
   const ctx: ClassificationContext = { config, typeCategories: typeCategories(types) };
   const now = input.now ?? new Date();
   const from = new Date(now.getTime() - input.lookbackDays * 86_400_000);
@@ -155,7 +170,11 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   let listed = 0;
   const replaced = new Set<string>();
   const zone = config.timezone;
-  for await (const entry of timr.listWorkingTimes({ statuses: ALL_STATUSES, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc' })) {
+  const seenIds = new Set<string>();
+  const changedOnly = input.changedSince !== undefined && input.typesDigest === typesDigest;
+  const filters = { statuses: ALL_STATUSES, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc', ...(changedOnly && { last_modified_after: input.changedSince }) } as const;
+  for await (const entry of timr.listWorkingTimes(filters)) {
+    if (changedOnly) seenIds.add(entry.id);
     // The attempt's pulse heartbeats by time (heartbeat.ts); this is only what it reports.
     if (++listed % 100 === 0) {
       progress({ listed });
@@ -192,7 +211,7 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   // The deletion feed, oldest first, cut at a timestamp boundary after maxDeletions: the
   // watermark then stops there and the next run goes on (rows sharing one last_modified are
   // taken together, or `last_modified_after` would skip the ones left behind).
-  const deletedRows: { at: number; lastModified: string; deletion?: PlannedDeletion }[] = [];
+  const deletedRows: { entryId: string; at: number; lastModified: string; deletion?: PlannedDeletion }[] = [];
   let deletedSeen = 0;
   for await (const deleted of timr.listDeletedWorkingTimes(input.deletionWatermark ?? undefined)) {
     if (++deletedSeen % 100 === 0) {
@@ -202,6 +221,7 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     const record = readSyncMetadata(deleted.metadata);
     // Compare instants, not strings: timr may vary the fractional-second precision.
     deletedRows.push({
+      entryId: deleted.id,
       at: Date.parse(deleted.last_modified),
       lastModified: deleted.last_modified,
       ...(record && record.periodIds.length && { deletion: { entryId: deleted.id, periodIds: record.periodIds, lastModified: deleted.last_modified } }),
@@ -224,7 +244,10 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     if (!deletionWatermark || deletedRows[i]!.at > Date.parse(deletionWatermark)) deletionWatermark = deletedRows[i]!.lastModified;
     i = j;
   }
-  const releasedQuarantine = Object.keys(input.held).filter((id) => !stillConcerned.has(id));
+  // A change check saw only what changed: a held entry it did not see is unchanged (or deleted:
+  // the feed says so, and the next full pass releases one that left the window).
+  const deletedIds = new Set(deletedRows.map((r) => r.entryId));
+  const releasedQuarantine = Object.keys(input.held).filter((id) => !stillConcerned.has(id) && (!changedOnly || seenIds.has(id) || deletedIds.has(id)));
 
   // Two live entries of one employee over the same time: the later one waits, naming the other
   // (otherwise both would claim one Personio period, or one would adopt part of the other's).
@@ -247,5 +270,11 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   };
   const decisions = undecidedTypes(types, config, entriesByType);
   const liveClaims = new Set([...claims.values()].flatMap((list) => list.flatMap((c) => c.periodIds)));
-  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, moreDeletions, deletionWatermark, notOursFor, replaced, liveClaims };
+  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, moreDeletions, deletionWatermark, fullPass: !changedOnly, typesDigest, notOursFor, replaced, liveClaims };
+}
+
+/** What classification reads of the types (ids, names, categories …), order-independent. */
+function digestOfTypes(types: readonly WorkingTimeType[]): string {
+  const canonical = [...types].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((t) => JSON.stringify(t));
+  return createHash('sha256').update(canonical.join('\n')).digest('hex').slice(0, 32);
 }

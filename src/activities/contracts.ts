@@ -161,6 +161,15 @@ export const PlanInput = TenantRef.extend({
   quarantineDigest: z.string().nullable().optional(),
   /** An audit's repair, carried until done (see RepairRequest). */
   repair: RepairRequest.optional(),
+  /**
+   * The check only: read just what timr changed after this instant (the previous check's start
+   * less the overlap), unless a full pass is due. Null or absent: a full pass.
+   */
+  changeWatermark: z.string().nullable().optional(),
+  /** The check only: when the last full pass read the whole window (null: one is due now). */
+  lastFullPassAt: z.string().nullable().optional(),
+  /** The check only: the working-time types the last check saw (a change of them needs a full pass). */
+  typesDigest: z.string().nullable().optional(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
 
@@ -213,6 +222,18 @@ export const WorkCheck = z.object({
   windowDigest: z.string().optional(),
   /** Only when the digest differs from the input's: the tenant shows these from now on. */
   window: WindowFates.optional(),
+  /** The whole window was read: `window`/`windowDigest` describe all of it. Absent in older histories. */
+  fullPass: z.boolean().optional(),
+  /** Where the next check starts reading changes (this check's start less the overlap). */
+  changeWatermark: z.string().optional(),
+  typesDigest: z.string().optional(),
+  /**
+   * A change check only: the fates of the entries timr changed since the watermark, other than
+   * "transferred before, unchanged" (a run's own locks); absent when there were none.
+   */
+  changes: EntryFates.optional(),
+  /** The deletion feed held nothing for a run: the tenant may move its watermark here. */
+  deletionWatermark: z.string().optional(),
 });
 export type WorkCheck = z.infer<typeof WorkCheck>;
 

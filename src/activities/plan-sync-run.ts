@@ -11,6 +11,7 @@ import { MAX_DELETIONS_PER_RUN, type PlanInput, type PlannedEntry, type Quaranti
 import { progress } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
 import { quarantineDigest } from './quarantine-digest.js';
+import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 
 /** Quarantined entries a summary names with their reasons (the count and digest cover all). */
 export const QUARANTINE_SAMPLE_LIMIT = 50;
@@ -29,20 +30,58 @@ function digestOf(window: WindowFates): string {
   return createHash('sha256').update(JSON.stringify(window)).digest('hex').slice(0, 32);
 }
 
+/** A full pass is due: none yet, no watermark, or the last one is fullReconcileHours old. */
+function fullPassDue(input: Omit<PlanInput, 'runId' | 'chunkSize'>, reconcileHours: number, nowMs: number): boolean {
+  if (!input.changeWatermark || !input.lastFullPassAt) return true;
+  const last = Date.parse(input.lastFullPassAt);
+  return Number.isNaN(last) || nowMs - last >= reconcileHours * 3_600_000;
+}
+
 /**
- * The cheap check of the tenant loop: is there anything to transfer or remove? Quarantined
- * entries the tenant does not hold are not new work while they are exactly those the last run
- * summarised (same digest). It also tells the tenant what every entry of the window is, when
- * that changed since the tenant last heard (a quiet tenant's history then grows by a digest per
- * cycle, not by the whole view).
+ * The cheap check of the tenant loop: is there anything to transfer or remove? Between full
+ * passes it reads only what timr changed since the previous check (`last_modified_after`, less
+ * an overlap) and the deletion feed, so a quiet cycle costs what changed, not the window. A full
+ * pass (at most every sync.fullReconcileHours, or when the tenant asks for one) reads the whole
+ * window and tells the tenant what every entry is. Quarantined entries the tenant does not hold
+ * are not new work while they are exactly those the last run summarised (same digest). The
+ * window view is sent only when it changed (a quiet tenant's history grows by a digest per
+ * cycle); a change check sends the fates of what changed instead.
  */
 export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, 'runId' | 'chunkSize'>): Promise<WorkCheck> {
-  const work = await collectWork(timr, input);
+  const startedAt = Date.now();
+  const config = parseTenantSyncConfig(input.sync, input.tenantId);
+  const full = fullPassDue(input, config.fullReconcileHours, startedAt);
+  const work = await collectWork(timr, {
+    ...input,
+    ...(!full && input.changeWatermark && { changedSince: input.changeWatermark, typesDigest: input.typesDigest ?? null }),
+  });
   const candidates = [...work.withdrawn, ...work.eligible, ...work.invalid.map((i) => i.entry)];
+  const zone = work.ctx.config.timezone;
+  // The next check reads again from a little before this one started (see changeOverlapSeconds).
+  const next = {
+    fullPass: work.fullPass,
+    changeWatermark: new Date(startedAt - config.changeOverlapSeconds * 1000).toISOString(),
+    typesDigest: work.typesDigest,
+    // Deletions of entries never transferred need no run: the feed need not be read again.
+    ...(work.deletions.length === 0 && work.deletionWatermark !== null && work.deletionWatermark !== input.deletionWatermark && { deletionWatermark: work.deletionWatermark }),
+  };
+  if (!work.fullPass) {
+    // What changed is new: a run judges it (quarantined-and-unchanged ones are not among it).
+    for (const entry of candidates) work.fates.add('pending', 'new or changed in timr: the next run transfers it', entryLabel(entry, zone));
+    const groups = work.fates.result().groups.filter((g) => g.fate !== 'transferred');
+    return {
+      hasWork: work.deletions.length > 0 || candidates.length > 0,
+      pendingEntries: work.eligible.length + work.withdrawn.length,
+      pendingDeletions: work.deletions.length,
+      releasedQuarantine: work.releasedQuarantine,
+      ...(input.windowDigest && { windowDigest: input.windowDigest }),
+      ...next,
+      ...(groups.length > 0 && { changes: { groups } }),
+    };
+  }
   const digest = quarantineDigest(candidates.map((e) => ({ entryId: e.id, lastModified: e.last_modified })));
   const onlyKnownQuarantine = digest !== null && digest === input.quarantineDigest;
   const pendingEntries = onlyKnownQuarantine ? 0 : work.eligible.length + work.withdrawn.length;
-  const zone = work.ctx.config.timezone;
   for (const entry of candidates) {
     if (onlyKnownQuarantine) work.fates.add('quarantined', 'quarantined by the last run, unchanged in timr since (reasons: timr-sync report)', entryLabel(entry, zone));
     // What a run would transfer, quarantine or withdraw is pending until that run says more.
@@ -57,6 +96,7 @@ export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, '
     releasedQuarantine: work.releasedQuarantine,
     windowDigest,
     ...(windowDigest !== input.windowDigest && { window }),
+    ...next,
   };
 }
 

@@ -89,6 +89,18 @@ export const TenantSyncConfig = z.strictObject({
    * transferred and no longer listed as needing a decision. Attendance types are not affected.
    */
   ignoreTypeIds: z.array(trimmedNonEmpty).default([]),
+  /**
+   * Between two full reads of the look-back window, a cycle's check reads only what timr changed
+   * (`last_modified_after`) and the deletion feed; a full pass, which also refreshes every
+   * entry's fate, runs at most this often (and after anything that needs one: a config change,
+   * a retry, a run that left work behind, changed working-time types).
+   */
+  fullReconcileHours: z.number().positive().max(24 * 31).default(24),
+  /**
+   * How far back of the previous check a change check reads again: covers writes timr
+   * committed while that check read, and clock skew between timr and the worker up to this.
+   */
+  changeOverlapSeconds: z.number().int().min(0).max(24 * 3600).default(300),
 }).superRefine((config, ctx) => {
   const both = config.ignoreTypeIds.filter((id) => config.zeitausgleich.typeIds.includes(id));
   if (both.length) {

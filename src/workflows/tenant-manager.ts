@@ -14,8 +14,8 @@
  *    cycle will run (stopped, auth-failed); continue-as-new waits for it, never the reverse.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { AuditInput, AuditResult, QuarantinedEntry, WindowFates } from '../activities/contracts.js';
-import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
+import type { AuditInput, AuditResult, EntryFates, QuarantinedEntry, WindowFates } from '../activities/contracts.js';
+import { describeFateCounts, fateCounts, FateTally } from '../domain/entry-fates.js';
 import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
 import { describeFindings } from '../domain/audit-findings.js';
 import { auditWorkflowId, runWorkflowId } from './ids.js';
@@ -193,6 +193,7 @@ export class TenantManager {
     const lines = [`**${this.tenantId}** is ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}${last ? ` · last run #${last.runNumber} ${last.outcome}` : ''}`];
     const phrase = windowPhrase(s.window);
     if (phrase && s.window) lines.push(`Entries in the look-back window (${s.window.source === 'run' ? `run #${s.window.runNumber}` : 'check'} at ${s.window.at}): ${phrase}`);
+    if (s.window?.changes) lines.push(`Changed in timr since (checks until ${s.window.changes.at}): ${describeFateCounts(fateCounts(s.window.changes.fates))}`);
     const decisions = s.window?.decisions ?? [];
     if (decisions.length) {
       const names = decisions.slice(0, 5).map((d) => `${d.name}${d.zeitausgleichHint ? ' (looks like Zeitausgleich)' : ''}`);
@@ -284,6 +285,8 @@ export class TenantManager {
     // A new audit interval counts from the next cycle.
     if (change.auditIntervalHours !== undefined && change.auditIntervalHours !== this.settings.auditIntervalHours) this.state.nextAuditAt = null;
     this.settings = { ...this.settings, ...change };
+    // New rules or window: every entry is judged again.
+    this.fullPassNeeded();
     return this.view();
   }
 
@@ -305,6 +308,7 @@ export class TenantManager {
     this.dropQuarantined(ids);
     // A run plans again: what it still quarantines comes back with fresh verdicts.
     s.quarantineDigest = null;
+    this.fullPassNeeded();
     s.syncRequested = true;
     return { released };
   }
@@ -375,14 +379,43 @@ export class TenantManager {
       quarantineDigest: this.state.quarantineDigest ?? null,
       // An unchanged view is not sent again (a quiet tenant's history grows by a digest per cycle).
       windowDigest: this.state.window?.digest ?? null,
+      // Between full passes the check reads only what changed since this instant.
+      changeWatermark: this.state.changeWatermark ?? null,
+      lastFullPassAt: this.state.lastFullPassAt ?? null,
+      typesDigest: this.state.typesDigest ?? null,
     };
   }
 
-  /** The check's view of the window, when it sent one (it changed since the tenant last heard). */
-  recordCheck(check: { windowDigest?: string; window?: WindowFates }, at: string): void {
-    if (!check.window) return;
-    this.state.window = { source: 'check', at, ...(check.windowDigest !== undefined && { digest: check.windowDigest }), ...check.window };
+  /**
+   * What the check saw: where the next one reads changes from, and the window — all of it after
+   * a full pass (sent when it changed), or the fates of what changed since.
+   */
+  recordCheck(
+    check: { windowDigest?: string; window?: WindowFates; fullPass?: boolean; changeWatermark?: string; typesDigest?: string; changes?: EntryFates; deletionWatermark?: string },
+    at: string,
+  ): void {
+    const s = this.state;
+    if (check.changeWatermark !== undefined) s.changeWatermark = check.changeWatermark;
+    if (check.typesDigest !== undefined) s.typesDigest = check.typesDigest;
+    if (check.deletionWatermark !== undefined) s.deletionWatermark = check.deletionWatermark;
+    if (check.fullPass) s.lastFullPassAt = at;
+    if (check.window) {
+      s.window = { source: 'check', at, ...(check.windowDigest !== undefined && { digest: check.windowDigest }), ...check.window };
+    } else if (check.fullPass && s.window) {
+      // Read in full and found as shown: the view is as of now, nothing changed since.
+      const { changes: _changes, ...view } = s.window;
+      s.window = { ...view, at };
+    } else if (check.changes && s.window) {
+      s.window = { ...s.window, changes: { at, fates: new FateTally(s.window.changes?.fates, check.changes).result() } };
+    } else {
+      return;
+    }
     this.hooks.details?.(this.details());
+  }
+
+  /** The next check reads the whole window (what changed alone no longer tells the whole story). */
+  private fullPassNeeded(): void {
+    this.state.lastFullPassAt = null;
   }
 
   /** Writes of unknown outcome need a run even when timr has nothing new (e.g. the entry was deleted). */
@@ -448,6 +481,9 @@ export class TenantManager {
       if (report.fates) s.window = { source: 'run', runNumber: summary.runNumber, at: summary.finishedAt, fates: report.fates, decisions: report.decisions ?? [] };
       if (report.repairSettled) this.settleRepair(report.repairSettled);
     }
+    // Work left behind (deferred, failed, not started, beyond the chunk) is unchanged in timr: only
+    // a full pass finds it again. So does a failed check or plan.
+    if (summary.outcome !== 'succeeded' || report?.more) this.fullPassNeeded();
     this.publish();
   }
 

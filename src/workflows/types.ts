@@ -121,6 +121,12 @@ export interface WindowView {
   digest?: string;
   fates: EntryFates;
   decisions: TypeDecision[];
+  /**
+   * Entries timr changed after this view was read, as the change checks since saw them (other
+   * than a run's own locks): the view above is as of `at`, these are what moved since. An entry
+   * changed twice in that time counts twice. Gone with the next full view.
+   */
+  changes?: { at: string; fates: EntryFates };
 }
 
 /** What the tenant keeps of its latest audit (the audit workflow's result has the samples). */
@@ -185,6 +191,12 @@ export interface TenantState {
   unresolved?: UnresolvedWrite[];
   /** The window's entries by fate; absent in state of older versions and before the first check. */
   window?: WindowView;
+  /** Where the next check starts reading what timr changed (WorkCheck.changeWatermark). */
+  changeWatermark?: string | null;
+  /** When a check last read the whole window; null or absent: the next check does (see fullReconcileHours). */
+  lastFullPassAt?: string | null;
+  /** The working-time types the last check saw. */
+  typesDigest?: string | null;
   recentRuns: RunSummary[];
   nextSyncAt: string | null;
   syncRequested: boolean;

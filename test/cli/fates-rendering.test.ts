@@ -59,6 +59,17 @@ describe('status: the window by fate and the decisions to make', () => {
     expect(lineWith(lines, 'timr-sync report acme')).toBeDefined();
   });
 
+  it('between full passes: the view as of its time, and beside it what timr changed since', () => {
+    const changes = { at: '2026-11-26T10:30:00Z', fates: { groups: [{ fate: 'waiting' as const, reason: 'still running in timr', count: 2, sample: [{ entryId: 'wt-9', employee: 'Jo Li (timr user u-2)', date: '2026-11-26' }] }] } };
+    const lines = renderStatusView(view({ window: { ...window, changes } }), NOW);
+    expect(lineWith(lines, 'Entries in the look-back window', '117', 'run #3')).toBeDefined();
+    expect(lineWith(lines, 'Changed in timr since then', '2 changes', '2026-11-26T10:30:00Z')).toBeDefined();
+    expect(lineWith(lines, 'waiting (unfinished or unapproved)', '2', 'still running in timr (2)')).toBeDefined();
+    const report = renderWindowReport('acme', { ...window, changes });
+    expect(lineWith(report, 'Changed in timr since then')).toBeDefined();
+    expect(lineWith(report, 'wt-9')).toBeDefined();
+  });
+
   it('lists each undecided type with both commands, and calls out a renamed Zeitausgleich', () => {
     const lines = renderStatusView(view(), NOW);
     expect(lineWith(lines, 'Working-time types that need a decision (2)')).toBeDefined();

@@ -12,6 +12,8 @@ describe('TenantSyncConfig', () => {
       dst: 'preserve-duration',
       transferWhen: 'finished',
       ignoreTypeIds: [],
+      fullReconcileHours: 24,
+      changeOverlapSeconds: 300,
     });
   });
 

@@ -180,6 +180,57 @@ describe('TenantManager: the window by fate (issue 7)', () => {
   });
 });
 
+describe('TenantManager: change checks between full passes (issue 10)', () => {
+  const waiting = (count: number) => ({ groups: [{ fate: 'waiting' as const, reason: 'still running in timr', count, sample: [] }] });
+  const full = { fullPass: true, changeWatermark: '2026-12-01T09:55:00.000Z', typesDigest: 't1', windowDigest: 'd1', window: { fates: waiting(5), decisions: [] } };
+
+  it('asks for a full pass first, then for the changes since the watermark it was given', () => {
+    const { m } = manager();
+    expect(m.checkInput()).toMatchObject({ changeWatermark: null, lastFullPassAt: null, typesDigest: null });
+    m.recordCheck(full, '2026-12-01T10:00:00Z');
+    expect(m.checkInput()).toMatchObject({ changeWatermark: '2026-12-01T09:55:00.000Z', lastFullPassAt: '2026-12-01T10:00:00Z', typesDigest: 't1' });
+    m.recordCheck({ fullPass: false, changeWatermark: '2026-12-01T10:10:00.000Z', typesDigest: 't1', deletionWatermark: '2026-12-01T10:09:00Z' }, '2026-12-01T10:15:00Z');
+    expect(m.checkInput()).toMatchObject({ changeWatermark: '2026-12-01T10:10:00.000Z', lastFullPassAt: '2026-12-01T10:00:00Z', deletionWatermark: '2026-12-01T10:09:00Z' });
+  });
+
+  it('shows what changed since the full view beside it, until the next full view', () => {
+    const { m } = manager();
+    m.recordCheck(full, '2026-12-01T10:00:00Z');
+    m.recordCheck({ fullPass: false, changes: waiting(1) }, '2026-12-01T10:15:00Z');
+    m.recordCheck({ fullPass: false, changes: waiting(2) }, '2026-12-01T10:30:00Z');
+    expect(m.view().window).toMatchObject({ at: '2026-12-01T10:00:00Z', fates: waiting(5), changes: { at: '2026-12-01T10:30:00Z', fates: waiting(3) } });
+    // A full pass that found the view as shown: as of now, no changes left over.
+    m.recordCheck({ fullPass: true, windowDigest: 'd1' }, '2026-12-02T10:00:00Z');
+    expect(m.view().window?.at).toBe('2026-12-02T10:00:00Z');
+    expect(m.view().window?.changes).toBeUndefined();
+  });
+
+  it('needs a full pass after a config change, a retry, and a run that left work behind', () => {
+    const fresh = () => {
+      const { m } = manager();
+      m.recordCheck(full, '2026-12-01T10:00:00Z');
+      return m;
+    };
+    const run = { runNumber: 1, workflowId: 'w', startedAt: 'a', finishedAt: 'b' };
+    let m = fresh();
+    m.recordRun({ ...run, outcome: 'succeeded' }, report());
+    expect(m.checkInput().lastFullPassAt).toBe('2026-12-01T10:00:00Z');
+    m.applyConfig({ intervalSeconds: 60 });
+    expect(m.checkInput().lastFullPassAt).toBeNull();
+    m = fresh();
+    m.retry(undefined);
+    expect(m.checkInput().lastFullPassAt).toBeNull();
+    for (const over of [{ outcome: 'partial' as const }, { outcome: 'failed' as const }]) {
+      m = fresh();
+      m.recordRun({ ...run, ...over }, report(over));
+      expect(m.checkInput().lastFullPassAt, over.outcome).toBeNull();
+    }
+    m = fresh();
+    m.recordRun({ ...run, outcome: 'succeeded' }, report({ more: true }));
+    expect(m.checkInput().lastFullPassAt).toBeNull();
+  });
+});
+
 describe('TenantManager: quarantine state stays bounded at any tenant size', () => {
   const q = (i: number, lastModified = '2026-11-01T00:00:00Z') => ({ entryId: `e${i}`, employee: `Emp ${i} (timr user u${i})`, date: '2026-11-01', reason: `reason ${i % 3}`, code: 'employee-match' as const, lastModified });
 

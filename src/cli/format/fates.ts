@@ -75,14 +75,26 @@ export function renderWindowSection(tenantId: string, window: WindowView | null 
   const lines = ['', `Entries in the look-back window (${totalEntries(window.fates)}, as of ${windowSource(window)})`];
   if (window.fates.groups.length === 0) lines.push('  none');
   else lines.push(...renderFateCounts(window.fates), `  → the entries behind each count: timr-sync report ${tenantId}`);
+  lines.push(...renderChanges(window));
   lines.push(...renderDecisions(tenantId, window.decisions));
   return lines;
+}
+
+/**
+ * Between full passes the checks read only what timr changed: the counts above are as of the
+ * view, these are the changed entries' fates since (an entry changed twice counts twice).
+ */
+function renderChanges(window: WindowView, detailed = false): string[] {
+  if (!window.changes) return [];
+  const head = `Changed in timr since then (${plural(totalEntries(window.changes.fates), 'change')}, checks until ${window.changes.at}; the next full pass counts them above)`;
+  return ['', head, ...(detailed ? renderFateGroups(window.changes.fates) : renderFateCounts(window.changes.fates))];
 }
 
 /** `timr-sync report <tenant>`: the current window, entry by entry (up to the samples). */
 export function renderWindowReport(tenantId: string, window: WindowView): string[] {
   const lines = [`tenant ${tenantId}: ${plural(totalEntries(window.fates), 'entry', 'entries')} in the look-back window, as of ${windowSource(window)}`];
   lines.push(...renderFateGroups(window.fates));
+  lines.push(...renderChanges(window, true));
   lines.push(...renderDecisions(tenantId, window.decisions));
   if (window.source === 'run') lines.push('', `every entry of that run: timr-sync report ${tenantId} --run ${window.runNumber} --json`);
   return lines;
