@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   HOUR_MS,
+  formatWallTime,
   localDateOf,
   nextLocalMidnight,
   offsetAt,
@@ -73,5 +74,15 @@ describe('wall time per zone and hour (cached offsets)', () => {
     for (let pass = 0; pass < 2; pass++) {
       for (let t = Date.parse(from); t < Date.parse(to); t += 997) expect(toLocalDateTime(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(oracle(t, zone));
     }
+  });
+});
+
+describe('formatWallTime', () => {
+  it('writes exactly what toISOString writes, to the second, for any wall time', () => {
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+    const samples = [0, -1, 999, 1000, -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, Date.parse('2026-03-29T01:59:59.999Z')];
+    for (let i = 0; i < 5_000; i++) samples.push(Math.floor((rand() - 0.3) * 4e12));
+    for (const wall of samples) expect(formatWallTime(wall), String(wall)).toBe(new Date(wall).toISOString().slice(0, 19));
   });
 });
