@@ -48,13 +48,16 @@ describe('npm run bench -- --smoke --json', () => {
     expect(result.targetsMet).toBe(result.failed.length === 0);
     expect(result.failed.sort()).toEqual(Object.entries(result.targets).filter(([, f]) => f.pass === false).map(([k]) => k).sort());
 
+    const multi = result.backfill.multiTenant!;
+    const single = result.backfill.oneTenant!;
+    expect(result.phases).toEqual(['limiter', 'multi', 'single', 'idle', 'fairness']);
     const runs = [
-      result.backfill.multiTenant.product,
-      result.backfill.multiTenant.plainSequential,
-      result.backfill.multiTenant.plainParallel4,
-      result.backfill.oneTenant.product,
-      result.backfill.oneTenant.plainSequential,
-      result.backfill.oneTenant.plainParallel4,
+      multi.product,
+      multi.plainSequential,
+      multi.plainParallel4,
+      single.product,
+      single.plainSequential,
+      single.plainParallel4,
     ];
     for (const r of runs) {
       // Something was transferred, nothing lost or doubled, and every eligible entry has its fate.
@@ -68,15 +71,16 @@ describe('npm run bench -- --smoke --json', () => {
       expect(r.timrRequestsPerEntry).toBeCloseTo(r.requests.timr / r.transferred, 2);
       expect(r.personioRequestsPerEntry).toBeCloseTo(r.requests.personio / r.transferred, 2);
       expect(r.periodsPerEntry).toBeCloseTo(r.periodsCreated / r.transferred, 2);
-      expect(r.entriesPerSecond).toBeCloseTo(r.transferred / r.seconds, 0);
+      // Seconds are printed rounded to 10 ms: the rate agrees with them within that rounding.
+      expect(Math.abs(r.entriesPerSecond - r.transferred / r.seconds)).toBeLessThanOrEqual((r.transferred / r.seconds) * (0.006 / r.seconds) + 0.01);
       // Each entry is locked once in timr, by the product and by the baseline.
       expect(r.requests.timrByEndpoint['PATCH /v1/working-times/:id']).toBeGreaterThanOrEqual(r.transferred);
     }
     // The baseline transferred what the product did, on the same data.
-    expect(result.backfill.multiTenant.plainSequential.transferred).toBe(result.backfill.multiTenant.product.transferred);
-    expect(result.backfill.oneTenant.plainParallel4.transferred).toBe(result.backfill.oneTenant.product.transferred);
+    expect(multi.plainSequential.transferred).toBe(multi.product.transferred);
+    expect(single.plainParallel4.transferred).toBe(single.product.transferred);
 
-    const product = result.backfill.multiTenant.product;
+    const product = multi.product;
     expect(product.history.executions).toBeGreaterThanOrEqual(2); // a tenant and at least one run
     expect(product.history.eventsPerEntry).toBeCloseTo(product.history.events / product.transferred, 2);
     expect(product.history.largestPayloadBytes).toBeGreaterThan(0);
@@ -87,10 +91,12 @@ describe('npm run bench -- --smoke --json', () => {
       expect(c.requests).toBeGreaterThan(0); // a no-change cycle still asks timr
       expect(c.bytesRead).toBeGreaterThan(0);
     }
-    expect(result.idle.tenants).toBe(3);
-    expect(result.idle.workerRssMiB).toBeGreaterThan(0);
-    expect(result.idle.cyclesInWindow).toBeCloseTo((result.idle.tenants * result.idle.windowSeconds) / result.idle.intervalSeconds, 0);
-    expect(result.fairness.otherTenants).toBe(1);
-    expect(result.fairness.maxDelayMs).toBeGreaterThanOrEqual(result.fairness.medianDelayMs);
+    const idle = result.idle!;
+    expect(idle.tenants).toBe(3);
+    expect(idle.workerRssMiB).toBeGreaterThan(0);
+    expect(idle.cyclesInWindow).toBeCloseTo((idle.tenants * idle.windowSeconds) / idle.intervalSeconds, 0);
+    const fair = result.fairness!;
+    expect(fair.otherTenants).toBe(1);
+    expect(fair.maxDelayMs).toBeGreaterThanOrEqual(fair.medianDelayMs);
   });
 });

@@ -68,8 +68,22 @@ function withoutViews(p: ProductBackfill) {
   return rest;
 }
 
-export async function runBenchmark(mode: BenchMode, log: Log) {
-  const cfg = CONFIGS[mode];
+export const PHASES = ['limiter', 'multi', 'single', 'idle', 'fairness'] as const;
+export type BenchPhase = (typeof PHASES)[number];
+
+export interface BenchOptions {
+  mode: BenchMode;
+  /** Only these phases (default: all); targets of the others are left out. */
+  phases?: readonly BenchPhase[];
+  /** Idle tenants instead of the mode's. */
+  idleTenants?: number;
+}
+
+export async function runBenchmark(opts: BenchOptions, log: Log) {
+  const { mode } = opts;
+  const base = CONFIGS[mode];
+  const cfg: BenchConfig = { ...base, idle: { ...base.idle, ...(opts.idleTenants !== undefined && { tenants: opts.idleTenants }) } };
+  const want = (phase: BenchPhase) => !opts.phases || opts.phases.includes(phase);
   const started = Date.now();
   const loadAtStart = machineLoad();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -78,86 +92,91 @@ export async function runBenchmark(mode: BenchMode, log: Log) {
   const stack = await BenchStack.start(runDir, log);
   try {
     const multiSeed = (prefix: string) => demoSeed(cfg.multi, prefix);
+    const targets: Record<string, Figure> = {};
 
     // 1. Default limiter (25/s): limiter-bound, product and plain baseline side by side.
     let limited: { product: ReturnType<typeof withoutViews>; plain: Awaited<ReturnType<typeof plainBackfill>>; ratio: number } | undefined;
-    if (cfg.limiterPhase) {
+    if (cfg.limiterPhase && want('limiter')) {
       const seed = multiSeed('bl');
       const product = await productBackfill(stack, seed, 'bl', 25, log, 30 * 60_000);
       const plain = await plainBackfill(stack, seed, product.views, 25, 1, log);
       limited = { product: withoutViews(product), plain, ratio: perEntryRatio(product, plain) };
+      targets['backfill.limiterUtilisation (25/s)'] = atLeast(limited.product.limiterUtilisation, 0.95, 'of the limit');
+      targets['backfill.productToPlain (25/s)'] = info(limited.ratio, '×');
     }
 
     // 2. Engine ceiling (1000/s), several tenants: product, no-change cycles, plain ×1 and ×4.
-    const mSeed = multiSeed('bm');
-    const multi = await productBackfill(stack, mSeed, 'bm', 1000, log, 30 * 60_000);
-    const multiNoChange = await noChangeCycles(stack, mSeed, undefined, cfg.noChangeRepetitions);
-    const multiPlain1 = await plainBackfill(stack, mSeed, multi.views, 1000, 1, log);
-    const multiPlain4 = await plainBackfill(stack, mSeed, multi.views, 1000, 4, log);
-
-    // 3. One big tenant at 1000/s.
-    const sSeed = demoSeed({ tenants: 1, ...cfg.single, seed: 7 }, 'bs');
-    const single = await productBackfill(stack, sSeed, 'bs', 1000, log, 30 * 60_000);
-    const singleNoChange = await noChangeCycles(stack, sSeed, undefined, cfg.noChangeRepetitions);
-    const singlePlain1 = await plainBackfill(stack, sSeed, single.views, 1000, 1, log);
-    const singlePlain4 = await plainBackfill(stack, sSeed, single.views, 1000, 4, log);
+    // 3. One big tenant at 1000/s, the same.
+    const engine = async (seed: ReturnType<typeof multiSeed>, prefix: string) => {
+      const product = await productBackfill(stack, seed, prefix, 1000, log, 30 * 60_000);
+      const noChange = await noChangeCycles(stack, seed, undefined, cfg.noChangeRepetitions);
+      const plainSequential = await plainBackfill(stack, seed, product.views, 1000, 1, log);
+      const plainParallel4 = await plainBackfill(stack, seed, product.views, 1000, 4, log);
+      return { product, noChange, plainSequential, plainParallel4 };
+    };
+    const multi = want('multi') ? await engine(multiSeed('bm'), 'bm') : undefined;
+    const single = want('single') ? await engine(demoSeed({ tenants: 1, ...cfg.single, seed: 7 }, 'bs'), 'bs') : undefined;
+    for (const [name, run] of [['multiTenant', multi], ['oneTenant', single]] as const) {
+      if (!run) continue;
+      targets[`backfill.productToPlain.${name} (1000/s, sequential baseline)`] = atMost(perEntryRatio(run.product, run.plainSequential), 1.3, '×');
+      targets[`backfill.productToPlain.${name} (1000/s, 4-way baseline)`] = info(perEntryRatio(run.product, run.plainParallel4), '×');
+    }
+    const backfills = [multi, single].filter((b) => b !== undefined).map((b) => b.product);
+    if (backfills.length) {
+      const personioExcess = Math.max(...backfills.map((b) => (b.periodsPerEntry ? b.personioRequestsPerEntry / b.periodsPerEntry : 0)));
+      targets['requests.timrPerEntry'] = atMost(Math.max(...backfills.map((b) => b.timrRequestsPerEntry)), 1.05, 'requests per transferred entry');
+      targets['requests.personioPerPeriodWritten'] = atMost(round(personioExcess), 1.02, 'Personio requests ÷ periods written');
+      targets['engine.workerCpuMsPerEntry (1000/s)'] = atMost(Math.max(...backfills.map((b) => b.workerCpuMsPerEntry)), 8, 'ms');
+      targets['history.eventsPerEntry'] = info(Math.max(...backfills.map((b) => b.history.eventsPerEntry)), 'events');
+      targets['history.largestPayloadBytes'] = atMost(Math.max(...backfills.map((b) => b.history.largestPayloadBytes)), 2 * 1024 * 1024, 'bytes');
+    }
+    const noChange = [...(multi?.noChange ?? []), ...(single?.noChange ?? [])].sort((a, b) => a.entriesInTimr - b.entriesInTimr);
+    const biggest = noChange[noChange.length - 1];
+    if (biggest) {
+      targets[`noChange.bytesRead (${biggest.entriesInTimr}-entry tenant)`] = atMost(biggest.bytesRead, 20_000, 'bytes');
+      targets[`noChange.workerCpuMs (${biggest.entriesInTimr}-entry tenant)`] = atMost(biggest.workerCpuMs, 50, 'ms');
+    }
 
     // 4. Idle tenants on one worker.
-    const idle = await idleTenants(stack, clonedSeed(cfg.idle.tenants, cfg.idle.entries, 'bi'), 'bi', cfg.idle.intervalSeconds, cfg.idle.warmupSeconds, cfg.idle.windowSeconds, log);
+    const idle = want('idle')
+      ? await idleTenants(stack, clonedSeed(cfg.idle.tenants, cfg.idle.entries, 'bi'), 'bi', cfg.idle.intervalSeconds, cfg.idle.warmupSeconds, cfg.idle.windowSeconds, log)
+      : undefined;
+    if (idle) {
+      const measured = `measured with ${idle.tenants} tenants${idle.tenants === 1000 ? '' : ', per tenant × 1,000'}`;
+      targets['idle.rssMiBFor1000Tenants'] = atMost(idle.projectedFor1000.rssMiB, 600, `MiB (${measured})`);
+      targets['idle.coreFractionFor1000Tenants'] = atMost(idle.projectedFor1000.coreFraction, 0.2, `of a core (${measured})`);
+      targets['idle.workerCpuMsPerNoChangeCycle'] = atMost(idle.workerCpuMsPerCycle, 12, 'ms');
+    }
 
     // 5. Fairness: others' cycles while one tenant backfills.
-    const fair = await fairness(
-      stack,
-      demoSeed({ tenants: 1, employees: cfg.fairness.employees, days: cfg.fairness.days, seed: 11 }, 'bf'),
-      clonedSeed(cfg.fairness.others, 3, 'bo'),
-      cfg.fairness.intervalSeconds,
-      cfg.fairness.windowSeconds,
-      log,
-    );
+    const fair = want('fairness')
+      ? await fairness(
+          stack,
+          demoSeed({ tenants: 1, employees: cfg.fairness.employees, days: cfg.fairness.days, seed: 11 }, 'bf'),
+          clonedSeed(cfg.fairness.others, 3, 'bo'),
+          cfg.fairness.intervalSeconds,
+          cfg.fairness.windowSeconds,
+          log,
+        )
+      : undefined;
+    if (fair) targets['fairness.maxCycleStartDelayMs'] = atMost(fair.maxDelayMs, fair.intervalSeconds * 1000, `ms (interval ${fair.intervalSeconds} s, ${fair.cycles} cycles)`);
 
-    const noChange = [...multiNoChange, ...singleNoChange].sort((a, b) => a.entriesInTimr - b.entriesInTimr);
-    const biggest = noChange[noChange.length - 1]!;
-    const backfills = [multi, single];
-    const timrPerEntry = Math.max(...backfills.map((b) => b.timrRequestsPerEntry));
-    const personioExcess = Math.max(...backfills.map((b) => (b.periodsPerEntry ? b.personioRequestsPerEntry / b.periodsPerEntry : 0)));
-    const idleCpuMs = idle.workerCpuMsPerCycle;
-
-    const targets = {
-      'backfill.limiterUtilisation (25/s)': limited ? atLeast(limited.product.limiterUtilisation, 0.95, 'of the limit') : info(0, 'skipped'),
-      'backfill.productToPlain.multiTenant (1000/s, sequential baseline)': atMost(perEntryRatio(multi, multiPlain1), 1.3, '×'),
-      'backfill.productToPlain.multiTenant (1000/s, 4-way baseline)': info(perEntryRatio(multi, multiPlain4), '×'),
-      'backfill.productToPlain.oneTenant (1000/s, sequential baseline)': atMost(perEntryRatio(single, singlePlain1), 1.3, '×'),
-      'backfill.productToPlain.oneTenant (1000/s, 4-way baseline)': info(perEntryRatio(single, singlePlain4), '×'),
-      'backfill.productToPlain (25/s)': limited ? info(limited.ratio, '×') : info(0, 'skipped'),
-      'requests.timrPerEntry': atMost(timrPerEntry, 1.05, 'requests per transferred entry'),
-      'requests.personioPerPeriodWritten': atMost(round(personioExcess), 1.02, 'Personio requests ÷ periods written'),
-      'engine.workerCpuMsPerEntry (1000/s)': atMost(Math.max(multi.workerCpuMsPerEntry, single.workerCpuMsPerEntry), 8, 'ms'),
-      'history.eventsPerEntry': info(Math.max(multi.history.eventsPerEntry, single.history.eventsPerEntry), 'events'),
-      'history.largestPayloadBytes': atMost(Math.max(multi.history.largestPayloadBytes, single.history.largestPayloadBytes), 2 * 1024 * 1024, 'bytes'),
-      'idle.rssMiBFor1000Tenants': atMost(idle.projectedFor1000.rssMiB, 600, `MiB (measured with ${idle.tenants} tenants${idle.tenants === 1000 ? '' : ', per tenant × 1,000'})`),
-      'idle.coreFractionFor1000Tenants': atMost(idle.projectedFor1000.coreFraction, 0.2, `of a core (measured with ${idle.tenants} tenants${idle.tenants === 1000 ? '' : ', per tenant × 1,000'})`),
-      'idle.workerCpuMsPerNoChangeCycle': atMost(idleCpuMs, 12, 'ms'),
-      [`noChange.bytesRead (${biggest.entriesInTimr}-entry tenant)`]: atMost(biggest.bytesRead, 20_000, 'bytes'),
-      [`noChange.workerCpuMs (${biggest.entriesInTimr}-entry tenant)`]: atMost(biggest.workerCpuMs, 50, 'ms'),
-      'fairness.maxCycleStartDelayMs': atMost(fair.maxDelayMs, fair.intervalSeconds * 1000, `ms (interval ${fair.intervalSeconds} s, ${fair.cycles} cycles)`),
-    };
     const failed = Object.entries(targets).filter(([, f]) => f.pass === false).map(([k]) => k);
+    const engineRun = (run: typeof multi) =>
+      run && { product: withoutViews(run.product), plainSequential: run.plainSequential, plainParallel4: run.plainParallel4 };
     return {
       bench: 'timr-personio-sync',
       mode,
+      phases: PHASES.filter(want),
       seconds: round((Date.now() - started) / 1000, 1),
       machine: { ...loadAtStart, loadAtEnd: machineLoad() },
       targetsMet: failed.length === 0,
       failed,
       targets,
-      backfill: {
-        limited: limited ?? null,
-        multiTenant: { product: withoutViews(multi), plainSequential: multiPlain1, plainParallel4: multiPlain4 },
-        oneTenant: { product: withoutViews(single), plainSequential: singlePlain1, plainParallel4: singlePlain4 },
-      },
+      backfill: { limited: limited ?? null, multiTenant: engineRun(multi) ?? null, oneTenant: engineRun(single) ?? null },
       noChange: noChange.map((c: NoChangeCycle) => ({ ...c, bytesPerEntry: round(c.bytesRead / Math.max(1, c.entriesInTimr), 1) })),
-      idle,
-      fairness: fair,
+      idle: idle ?? null,
+      fairness: fair ?? null,
       dataDir: path.relative(process.cwd(), runDir),
     };
   } finally {
