@@ -197,7 +197,8 @@ describe('reading', () => {
   });
 
   it('lists deleted working times after an instant', async () => {
-    const before = new Date().toISOString();
+    // last_modified_after is strict: an instant taken in the deletion's own millisecond would exclude it.
+    const before = new Date(Date.now() - 1).toISOString();
     await control('DELETE', '/tenants/acme/working-times/wt-00010');
     const deleted = await collect(client().listDeletedWorkingTimes(before));
     expect(deleted.map((d) => d.id)).toEqual(['wt-00010']);
