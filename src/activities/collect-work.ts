@@ -43,6 +43,8 @@ export interface CollectInput {
    */
   changedSince?: string;
   typesDigest?: string | null;
+  /** A backfill: these days instead of the look-back window. */
+  range?: { from: string; to: string };
 }
 
 export interface CollectedWork {
@@ -171,8 +173,10 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   const replaced = new Set<string>();
   const zone = config.timezone;
   const seenIds = new Set<string>();
-  const changedOnly = input.changedSince !== undefined && input.typesDigest === typesDigest;
-  const filters = { statuses: ALL_STATUSES, start_from: isoDate(from), sort_by: 'start', sort_direction: 'asc', ...(changedOnly && { last_modified_after: input.changedSince }) } as const;
+  // A backfill reads its days in full; the check between full passes only what changed.
+  const changedOnly = !input.range && input.changedSince !== undefined && input.typesDigest === typesDigest;
+  const days = input.range ? { start_from: input.range.from, start_to: input.range.to } : { start_from: isoDate(from) };
+  const filters = { statuses: ALL_STATUSES, ...days, sort_by: 'start', sort_direction: 'asc', ...(changedOnly && { last_modified_after: input.changedSince }) } as const;
   for await (const entry of timr.listWorkingTimes(filters)) {
     if (changedOnly) seenIds.add(entry.id);
     // The attempt's pulse heartbeats by time (heartbeat.ts); this is only what it reports.

@@ -138,6 +138,13 @@ export const RepairRequest = z.object({
 });
 export type RepairRequest = z.infer<typeof RepairRequest>;
 
+/**
+ * A backfill's days (YYYY-MM-DD, inclusive, as timr's `start_from`/`start_to` compare the day an
+ * entry starts on): the run reads them instead of the look-back window.
+ */
+export const DateRange = z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+export type DateRange = z.infer<typeof DateRange>;
+
 export const PlanInput = TenantRef.extend({
   runId: z.string(),
   /** Settings the transform and matching need (time zone, Zeitausgleich, matching…). */
@@ -170,6 +177,8 @@ export const PlanInput = TenantRef.extend({
   lastFullPassAt: z.string().nullable().optional(),
   /** The check only: the working-time types the last check saw (a change of them needs a full pass). */
   typesDigest: z.string().nullable().optional(),
+  /** A backfill run: these days instead of the look-back window. */
+  range: DateRange.optional(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
 
@@ -425,3 +434,22 @@ export const AuditResult = z.object({
   }),
 });
 export type AuditResult = z.infer<typeof AuditResult>;
+
+/** `timr-sync backfill --dry-run`: what a backfill of the range would do, read from both vendors, nothing written. */
+export const BackfillPreview = z.object({
+  range: DateRange,
+  /** Every entry of the range by fate (transferred before, waiting, not an attendance, …). */
+  fates: EntryFates,
+  /** Entries a backfill would transfer (new), transfer again (changed) or only lock again. */
+  wouldTransfer: z.number().int(),
+  wouldUpdate: z.number().int(),
+  wouldRelock: z.number().int(),
+  /** Up to 20 of them, oldest first. */
+  sample: z.array(EntryLabel),
+  /** Entries a backfill would quarantine, with reasons (a sample; the count covers all). */
+  quarantined: z.number().int(),
+  quarantineSample: z.array(QuarantinedEntry),
+  /** Runs of chunkSize entries it would take. */
+  runs: z.number().int(),
+});
+export type BackfillPreview = z.infer<typeof BackfillPreview>;

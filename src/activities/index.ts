@@ -10,7 +10,7 @@ import type { ActivityDeps } from './deps.js';
 import { reportWorkerHealth } from './health-check.js';
 import { inspectLocks, lockBatch } from './lock-entry.js';
 import { resolveWrites } from './resolve-writes.js';
-import { checkTenantWork, listQuarantine, planRun } from './plan-sync-run.js';
+import { checkTenantWork, listQuarantine, planRun, previewBackfill } from './plan-sync-run.js';
 import { postBatch } from './post-periods.js';
 import { provisionBatch, readPersonioPage } from './provision-users.js';
 import { removeEntryPeriods } from './remove-periods.js';
@@ -30,6 +30,11 @@ export function createActivities(deps: ActivityDeps) {
     /** A page of the window's whole quarantine (the tenant keeps counts and a sample), on demand. */
     async listQuarantine(input: Omit<PlanInput, 'runId' | 'chunkSize'> & { offset: number; limit: number }) {
       return withTenant(deps, input, ({ timr, personio }) => listQuarantine(timr, personio, input));
+    },
+
+    /** Read-only: what a backfill of the range would do (backfill --dry-run). */
+    async previewBackfill(input: Omit<PlanInput, 'runId'> & { range: { from: string; to: string } }) {
+      return withTenant(deps, input, ({ timr, personio }) => previewBackfill(timr, personio, input));
     },
 
     async planSyncRun(input: PlanInput) {

@@ -7,7 +7,7 @@ import { buildPersonIndex } from '../domain/employee-matching.js';
 import { entryLabel } from '../domain/entry-label.js';
 import { QUARANTINE_CAUSES } from '../domain/entry-fates.js';
 import { collectWork, fateOfSkip, type CollectedWork } from './collect-work.js';
-import { MAX_DELETIONS_PER_RUN, type PlanInput, type PlannedEntry, type QuarantinedEntry, type QuarantineSummary, type RunPlan, type WindowFates, type WorkCheck } from './contracts.js';
+import { MAX_DELETIONS_PER_RUN, type BackfillPreview, type PlanInput, type PlannedEntry, type QuarantinedEntry, type QuarantineSummary, type RunPlan, type WindowFates, type WorkCheck } from './contracts.js';
 import { progress } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
 import { quarantineDigest } from './quarantine-digest.js';
@@ -136,7 +136,7 @@ async function quarantineOf(work: CollectedWork, personio: PersonioClient, chunk
  * with their fates. Every entry of the window is in `entries`, in `quarantined` or has a fate.
  */
 export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput, observe?: PlanObserver): Promise<RunPlan> {
-  const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN, ...(input.repair && { replace: input.repair.replace }) });
+  const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN, ...(input.repair && { replace: input.repair.replace }), ...(input.range && { range: input.range }) });
   const repair = repairOf(work, input);
   const entries: PlannedEntry[] = [];
   let more = work.moreDeletions;
@@ -195,6 +195,36 @@ function repairOf(work: CollectedWork, input: PlanInput): { deletions: RunPlan['
     else deletions.push({ entryId: r.entryId, periodIds, lastModified: '' });
   }
   return { deletions, obsolete };
+}
+
+/** Labels a dry run names at most. */
+const PREVIEW_SAMPLE = 20;
+
+/**
+ * `backfill --dry-run`: the range planned as a backfill run would plan it (the same rules), but
+ * every entry counted instead of one chunk taken, and nothing written.
+ */
+export async function previewBackfill(timr: TimrClient, personio: PersonioClient, input: Omit<PlanInput, 'runId'> & { range: NonNullable<PlanInput['range']> }): Promise<BackfillPreview> {
+  const work = await collectWork(timr, { ...input, range: input.range });
+  const counts = { new: 0, retransfer: 0, relock: 0 };
+  const sample: BackfillPreview['sample'] = [];
+  const quarantined = await quarantineOf(work, personio, input.chunkSize, (entry) => {
+    counts[entry.kind]++;
+    if (sample.length < PREVIEW_SAMPLE) sample.push({ entryId: entry.entryId, employee: entry.employee, date: entry.date });
+    return true;
+  });
+  const planned = counts.new + counts.retransfer + counts.relock;
+  return {
+    range: input.range,
+    fates: work.fates.result(),
+    wouldTransfer: counts.new,
+    wouldUpdate: counts.retransfer,
+    wouldRelock: counts.relock,
+    sample,
+    quarantined: quarantined.length,
+    quarantineSample: quarantined.slice(0, PREVIEW_SAMPLE),
+    runs: Math.ceil(planned / input.chunkSize),
+  };
 }
 
 /** One page of the window's quarantine; reasons are shared by many entries, so they are listed once. */

@@ -16,9 +16,11 @@ import {
   type TenantSettingsPatch,
 } from '../domain/tenant-settings.js';
 import { TASK_QUEUE, overrideCheckWorkflowId, runWorkflowId, tenantWorkflowId } from '../workflows/ids.js';
-import type { CheckOverridesResult, OverrideFinding, QuarantinedEntry } from '../activities/contracts.js';
+import type { BackfillPreview, CheckOverridesResult, OverrideFinding, QuarantinedEntry } from '../activities/contracts.js';
 import {
   auditUpdate,
+  backfillUpdate,
+  previewBackfillUpdate,
   runReportQuery,
   carryQuery,
   NO_CHANGE,
@@ -36,7 +38,7 @@ import type { checkOverridesWorkflow } from '../workflows/check-overrides.js';
 import type { listQuarantineWorkflow } from '../workflows/list-quarantine.js';
 import type { syncRunWorkflow } from '../workflows/sync-run.js';
 import type { tenantSyncWorkflow } from '../workflows/tenant-sync.js';
-import type { AuditOutcome, RunSummary, SyncRunReport, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
+import type { AuditOutcome, BackfillState, RunSummary, SyncRunReport, TenantCarry, TenantState, TenantStatusView } from '../workflows/types.js';
 
 export type TenantHandle = WorkflowHandle<typeof tenantSyncWorkflow>;
 
@@ -192,6 +194,34 @@ export const pauseTenant = (client: Client, tenantId: string) => verb(client, te
 export const resumeTenant = (client: Client, tenantId: string) => verb(client, tenantId, 'resume', () => tenantHandle(client, tenantId).executeUpdate(resumeUpdate));
 export const syncTenantNow = (client: Client, tenantId: string): Promise<RunSummary | null> =>
   update(tenantId, 'sync-now', () => tenantHandle(client, tenantId).executeUpdate(syncNowUpdate));
+
+/** Starts a backfill of the days (inclusive) in the tenant's loop; progress in `status` (view.backfill). */
+export const startBackfill = (client: Client, tenantId: string, range: { from: string; to: string }): Promise<VerbResult & { backfill?: BackfillState }> =>
+  verb(client, tenantId, 'backfill', async () => {
+    await tenantHandle(client, tenantId).executeUpdate(backfillUpdate, { args: [range] });
+    return tenantStatus(client, tenantId);
+  }).then((r) => ({ ...r, ...(r.view.backfill && { backfill: r.view.backfill }) }));
+
+/** What a backfill of the days would do; nothing is written. */
+export const previewBackfill = (client: Client, tenantId: string, range: { from: string; to: string }): Promise<BackfillPreview> =>
+  update(tenantId, 'backfill --dry-run', () => tenantHandle(client, tenantId).executeUpdate(previewBackfillUpdate, { args: [range] }));
+
+/**
+ * Waits for the tenant's latest backfill to finish, calling `onProgress` when its progress
+ * changes; resolves with its final state.
+ */
+export async function waitForBackfill(client: Client, tenantId: string, number: number, onProgress: (b: BackfillState) => void, pollMs = 1_000): Promise<BackfillState> {
+  let last = '';
+  for (;;) {
+    const b = (await tenantStatus(client, tenantId)).backfill;
+    if (!b || b.number !== number) throw new Error(`tenant ${tenantId} shows no backfill #${number}`);
+    const key = JSON.stringify([b.status, b.done, b.total, b.runs]);
+    if (key !== last) onProgress(b);
+    last = key;
+    if (b.status !== 'running') return b;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
 
 /**
  * Audits the tenant's vendor state in its loop, between two runs (`tenant/<id>/audit/<n>`); with

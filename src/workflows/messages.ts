@@ -4,7 +4,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { TenantSettingsChange } from '../domain/tenant-settings.js';
-import type { AuditOutcome, RunSummary, SyncRunReport, TenantCarry, TenantStatusView } from './types.js';
+import type { BackfillPreview, DateRange } from '../activities/contracts.js';
+import type { AuditOutcome, BackfillState, RunSummary, SyncRunReport, TenantCarry, TenantStatusView } from './types.js';
 import type { EntryLedger } from '../domain/ledger.js';
 
 /**
@@ -33,6 +34,10 @@ export const retryQuarantinedUpdate = defineUpdate<{ released: number }, [{ entr
  * it found repairable to a run at once, then audits again. Resolves when done.
  */
 export const auditUpdate = defineUpdate<AuditOutcome, [{ repair?: boolean }]>('audit');
+/** Starts a backfill of the days (inclusive); answers at once with its state (progress: the status query). */
+export const backfillUpdate = defineUpdate<BackfillState, [DateRange]>('backfill');
+/** What a backfill of the days would do, read from both vendors; nothing is written. */
+export const previewBackfillUpdate = defineUpdate<BackfillPreview, [DateRange]>('previewBackfill');
 /** Finishes the run in flight, then completes the workflow. */
 export const stopUpdate = defineUpdate<TenantStatusView>('stop');
 

@@ -202,8 +202,9 @@ export class RunSaga {
           ...(this.input.holdRoom !== undefined && { holdRoom: this.input.holdRoom }),
           deletionWatermark: this.input.deletionWatermark,
           ...(this.input.repair && { repair: this.input.repair }),
+          ...(this.input.range && { range: this.input.range }),
         },
-        `${this.tenantId}: plan run ${this.input.runNumber}${this.input.repair ? ` (with an audit's repair of ${Object.keys(this.input.repair.replace).length + this.input.repair.remove.length} item(s))` : ''}`,
+        `${this.tenantId}: plan ${this.input.range ? `backfill run ${this.input.runNumber} (${this.input.range.from} to ${this.input.range.to})` : `run ${this.input.runNumber}`}${this.input.repair ? ` (with an audit's repair of ${Object.keys(this.input.repair.replace).length + this.input.repair.remove.length} item(s))` : ''}`,
       );
     } catch (err) {
       // Nothing was written yet: say why (credentials refused, or a vendor unreachable after the

@@ -14,14 +14,14 @@
  *    cycle will run (stopped, auth-failed); continue-as-new waits for it, never the reverse.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { AuditInput, AuditResult, EntryFates, QuarantinedEntry, WindowFates } from '../activities/contracts.js';
+import type { AuditInput, AuditResult, DateRange, EntryFates, QuarantinedEntry, WindowFates } from '../activities/contracts.js';
 import { describeFateCounts, fateCounts, FateTally } from '../domain/entry-fates.js';
 import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
 import { describeFindings } from '../domain/audit-findings.js';
 import { auditWorkflowId, runWorkflowId } from './ids.js';
 import { NO_CHANGE } from './messages.js';
 import { checkSettingsChange } from './settings-validation.js';
-import type { AuditOutcome, AuditSummary, RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
+import type { AuditOutcome, AuditSummary, BackfillState, RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
 
 const RECENT_RUNS = 10;
 /**
@@ -85,6 +85,17 @@ function capped(map: Record<string, string>, limit: number): Record<string, stri
   const keys = Object.keys(map);
   return keys.length <= limit ? map : Object.fromEntries(keys.slice(keys.length - limit).map((k) => [k, map[k]!]));
 }
+
+/** "Backfill #2 2026-01-01 to 2026-03-31 running: 340 of 900 entries (38 %), 12 quarantined, 2 runs" */
+export function backfillLine(b: BackfillState): string {
+  const progress = b.total === null ? 'first run not finished' : `${b.done} of ${b.total} entries${b.total ? ` (${Math.floor((b.done / b.total) * 100)} %)` : ''}, ${b.quarantined} quarantined`;
+  return `Backfill #${b.number} ${b.from} to ${b.to} ${b.status}: ${progress}, ${b.runs} run${b.runs === 1 ? '' : 's'}${b.reason ? ` (${b.reason})` : ''}`;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isDate = (d: unknown): d is string => typeof d === 'string' && DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+/** Backfill runs in a row without progress before a backfill gives up (e.g. every entry keeps failing). */
+const BACKFILL_STALL_LIMIT = 3;
 
 const noChange = (message: string) => ApplicationFailure.create({ type: NO_CHANGE, message, nonRetryable: true });
 
@@ -178,6 +189,7 @@ export class TenantManager {
       ...(s.lastAudit && { lastAudit: s.lastAudit }),
       repairPending: this.repairPending(),
       nextAuditAt: s.nextAuditAt ?? null,
+      ...(s.backfill && { backfill: s.backfill }),
     };
   }
 
@@ -199,6 +211,7 @@ export class TenantManager {
       const names = decisions.slice(0, 5).map((d) => `${d.name}${d.zeitausgleichHint ? ' (looks like Zeitausgleich)' : ''}`);
       lines.push(`Types needing a decision: ${names.join(', ')}${decisions.length > 5 ? ` and ${decisions.length - 5} more` : ''} — see \`timr-sync status ${this.tenantId}\``);
     }
+    if (s.backfill) lines.push(backfillLine(s.backfill));
     const audit = s.lastAudit;
     if (audit) {
       const found = audit.error !== undefined ? `could not run (${audit.error})` : audit.counts ? describeFindings({ counts: audit.counts }) : 'clean';
@@ -438,7 +451,7 @@ export class TenantManager {
   }
 
   /** Numbers the next run. */
-  nextRun(): { runNumber: number; workflowId: string; input: SyncRunInput } {
+  nextRun(range?: DateRange): { runNumber: number; workflowId: string; input: SyncRunInput } {
     this.state.runCount += 1;
     const runNumber = this.state.runCount;
     const s = this.state;
@@ -454,6 +467,7 @@ export class TenantManager {
         deletionWatermark: s.deletionWatermark,
         unresolved: s.unresolved ?? [],
         ...(s.repair && { repair: s.repair }),
+        ...(range && { range }),
       },
     };
   }
@@ -465,12 +479,19 @@ export class TenantManager {
     if (this.state.settled) for (const id of ids) delete this.state.settled[id];
   }
 
-  recordRun(summary: RunSummary, report?: SyncRunReport): void {
+  recordRun(summary: RunSummary, report?: SyncRunReport, opts: { backfill?: boolean } = {}): void {
     const s = this.state;
     const entry = summary.error !== undefined ? { ...summary, error: clip(summary.error) } : summary;
     s.recentRuns = [entry, ...s.recentRuns].slice(0, RECENT_RUNS);
-    this.cycleRun = entry;
-    if (report) {
+    if (!opts.backfill) this.cycleRun = entry;
+    if (report && opts.backfill) {
+      // A backfill run saw other days than the window: its quarantine, fates and releases are the
+      // backfill's progress, not the tenant's; what it left unknown is the tenant's like any run's.
+      if (report.settled && Object.keys(report.settled).length) s.settled = capped({ ...s.settled, ...report.settled }, SETTLED_LIMIT);
+      if (report.deletionWatermark) s.deletionWatermark = report.deletionWatermark;
+      s.unresolved = report.unresolved ?? s.unresolved ?? [];
+      if (report.repairSettled) this.settleRepair(report.repairSettled);
+    } else if (report) {
       this.release(report.releasedQuarantine);
       if (report.settled && Object.keys(report.settled).length) s.settled = capped({ ...s.settled, ...report.settled }, SETTLED_LIMIT);
       this.recordQuarantine(report);
@@ -485,6 +506,78 @@ export class TenantManager {
     // a full pass finds it again. So does a failed check or plan.
     if (summary.outcome !== 'succeeded' || report?.more) this.fullPassNeeded();
     this.publish();
+  }
+
+  // ---- backfills ----
+
+  validateBackfill(range: DateRange | undefined, opts: { preview?: boolean } = {}): void {
+    const { status } = this.state;
+    if (!range || !isDate(range.from) || !isDate(range.to)) throw new Error('backfill expects { from: YYYY-MM-DD, to: YYYY-MM-DD }');
+    if (range.from > range.to) throw new Error(`backfill: from (${range.from}) is after to (${range.to})`);
+    if (opts.preview) {
+      if (status === 'stopping' || status === 'stopped') throw new Error(`tenant ${this.tenantId} is ${status}`);
+      return;
+    }
+    if (status !== 'active') throw new Error(`tenant ${this.tenantId} is ${status}; backfills run in an active tenant's loop${status === 'paused' || status === 'auth-failed' ? ' — resume it first' : ''}`);
+    const b = this.state.backfill;
+    if (b?.status === 'running') {
+      if (b.from === range.from && b.to === range.to) throw noChange(`backfill #${b.number} of ${b.from} to ${b.to} is already running`);
+      throw new Error(`backfill #${b.number} of ${b.from} to ${b.to} is running (${b.done} of ${b.total ?? '?'} entries); wait for it (timr-sync status ${this.tenantId})`);
+    }
+  }
+
+  /** Starts a backfill: the loop runs its runs one per cycle, a cycle right after the other. */
+  startBackfill(range: DateRange, nowMs: number): BackfillState {
+    const s = this.state;
+    s.backfills = (s.backfills ?? 0) + 1;
+    s.backfill = { number: s.backfills, from: range.from, to: range.to, requestedAt: new Date(nowMs).toISOString(), status: 'running', runs: 0, total: null, done: 0, quarantined: 0, remaining: 0, stalled: 0 };
+    s.syncRequested = true;
+    this.publish();
+    return s.backfill;
+  }
+
+  /** The range of the running backfill, if one runs and the tenant may write. */
+  backfillRange(): DateRange | undefined {
+    const b = this.state.backfill;
+    return b?.status === 'running' && this.state.status === 'active' ? { from: b.from, to: b.to } : undefined;
+  }
+
+  /** Progress after one backfill run (its fates over the range), and whether it goes on. */
+  recordBackfillRun(runNumber: number, report: SyncRunReport | undefined, nowMs: number): void {
+    const b = this.state.backfill;
+    if (!b || b.status !== 'running') return;
+    b.runs += 1;
+    b.lastRun = runNumber;
+    let progressed = false;
+    if (report?.fates) {
+      const c = fateCounts(report.fates);
+      b.done = c.transferred + c.updated + c.relocked + c.quarantined + c.held;
+      b.remaining = c.pending + c.deferred + c.failed + c['not-started'] + c.unresolved;
+      b.total = b.done + b.remaining;
+      b.quarantined = c.quarantined + c.held;
+      const k = report.counts;
+      progressed = k.transferred + k.updated + k.relocked > 0;
+    }
+    b.stalled = progressed ? 0 : b.stalled + 1;
+    if (report?.fates && b.remaining === 0) {
+      b.status = 'done';
+      b.finishedAt = new Date(nowMs).toISOString();
+      delete b.reason;
+    } else if (b.stalled >= BACKFILL_STALL_LIMIT) {
+      b.status = 'incomplete';
+      b.finishedAt = new Date(nowMs).toISOString();
+      b.reason = `${BACKFILL_STALL_LIMIT} backfill runs in a row transferred nothing${report?.error ? `: ${clip(report.error)}` : ''}; see the runs' reports, fix the cause and start it again`;
+    } else {
+      // The next backfill run comes with the next cycle, right away.
+      this.state.syncRequested = true;
+    }
+    this.publish();
+  }
+
+  /** Input of the dry run's activity: the range planned with the tenant's settings. */
+  previewInput(range: DateRange) {
+    const s = this.settings;
+    return { tenantId: this.tenantId, credentialsRef: s.credentialsRef, sync: s.sync, lookbackDays: s.lookbackDays, chunkSize: s.chunkSize, held: {}, deletionWatermark: this.state.deletionWatermark, range };
   }
 
   // ---- audits and repairs ----

@@ -26,6 +26,8 @@ import { LAST_RUN_OUTCOME, SYNC_STATUS, TENANT_ID } from '../domain/search-attri
 import { failureMessage, isAuthFailure } from './failure-chain.js';
 import {
   auditUpdate,
+  backfillUpdate,
+  previewBackfillUpdate,
   carryQuery,
   pauseUpdate,
   resumeUpdate,
@@ -61,7 +63,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     heartbeatTimeout: `${tenant.settings.activityTimeoutSeconds}s`,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
   });
-  const { checkForWork } = proxyActivities<SyncActivities>(checkOptions());
+  const { checkForWork, previewBackfill } = proxyActivities<SyncActivities>(checkOptions());
 
   setHandler(statusQuery, () => tenant.view());
   setHandler(carryQuery, () => tenant.carry());
@@ -79,6 +81,13 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   setHandler(updateConfigUpdate, (change) => tenant.applyConfig(change), { validator: (change) => tenant.validateConfig(change) });
   setHandler(retryQuarantinedUpdate, (arg) => tenant.retry(arg), { validator: (arg) => tenant.validateRetry(arg) });
   setHandler(stopUpdate, () => tenant.stop(), { validator: () => tenant.validateStop() });
+  setHandler(backfillUpdate, (range) => tenant.startBackfill(range, Date.now()), { validator: (range) => tenant.validateBackfill(range) });
+  // Read-only, so it need not wait for the loop: an activity of this handler.
+  setHandler(
+    previewBackfillUpdate,
+    (range) => previewBackfill.executeWithOptions({ ...checkOptions(), summary: `${tenantId}: backfill dry run ${range.from} to ${range.to} (nothing is written)` }, [tenant.previewInput(range)]),
+    { validator: (range) => tenant.validateBackfill(range, { preview: true }) },
+  );
   setHandler(
     auditUpdate,
     async (arg) => {
@@ -213,6 +222,47 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     tenant.answerAudits(request.ids, outcome);
   };
 
+  /**
+   * One backfill run (`tenant/<id>/run/<n>` over the backfill's days, same saga and ledger as any
+   * run), after the cycle's regular work; the next comes with the next cycle, right away.
+   */
+  const backfillOnce = async (range: { from: string; to: string }) => {
+    const { runNumber, workflowId, input: args } = tenant.nextRun(range);
+    const startedAt = new Date().toISOString();
+    tenant.runInFlight = workflowId;
+    let report: SyncRunReport;
+    try {
+      report = await executeChild(syncRunWorkflow, {
+        workflowId,
+        args: [args],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `${tenantId}: backfill run ${runNumber} (${range.from} to ${range.to})`,
+      });
+      tenant.runStarted();
+    } catch (err) {
+      tenant.runInFlight = null;
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        tenant.runIdTaken();
+        tenant.state.syncRequested = true;
+        return;
+      }
+      const auth = isAuthFailure(err);
+      tenant.recordRun({ runNumber, workflowId, startedAt, finishedAt: new Date().toISOString(), outcome: auth ? 'auth-failed' : 'failed', error: failureMessage(err) }, undefined, { backfill: true });
+      if (auth) tenant.authFailed(failureMessage(err));
+      else tenant.recordBackfillRun(runNumber, undefined, Date.now());
+      return;
+    }
+    tenant.runInFlight = null;
+    tenant.recordRun(
+      { runNumber, workflowId, startedAt, finishedAt: new Date().toISOString(), outcome: report.outcome, counts: report.counts, ...(report.error !== undefined && { error: report.error }) },
+      report,
+      { backfill: true },
+    );
+    if (report.outcome === 'auth-failed') tenant.authFailed(report.authFailure ?? 'credentials rejected');
+    else tenant.recordBackfillRun(runNumber, report, Date.now());
+  };
+
   /** History bound reached, or a new worker version to move to (versioning.ts): start over with the state carried. */
   const continueAsNewIfDue = async () => {
     if (!tenant.continueAsNewDue(workflowInfo()) && !newWorkerVersionAvailable()) return;
@@ -251,6 +301,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     await cycleOnce();
     // Histories from before scheduled audits have no audit child here.
     if (!tenant.auditWanted() && tenant.status === 'active' && tenant.scheduledAuditDue(Date.now()) && patched('scheduled-audit')) tenant.requestScheduledAudit();
+    const backfill = tenant.backfillRange();
+    if (backfill) await backfillOnce(backfill);
     if (tenant.auditWanted() && tenant.status === 'active') await runAudits();
     tenant.endCycle();
     // A stop asked during the cycle wins over continue-as-new: the workflow ends below.

@@ -2,7 +2,7 @@
  * State and reports of the sync workflows: what the status query shows, what a run returns,
  * what survives continue-as-new. Plain data, no secrets.
  */
-import type { AuditResult, EntryFates, EntryLabel, QuarantinedEntry, QuarantineSummary, RepairRequest, TypeDecision, UnresolvedWrite } from '../activities/contracts.js';
+import type { AuditResult, DateRange, EntryFates, EntryLabel, QuarantinedEntry, QuarantineSummary, RepairRequest, TypeDecision, UnresolvedWrite } from '../activities/contracts.js';
 import type { TenantSettings } from '../domain/tenant-settings.js';
 
 export type TenantStatus = 'active' | 'paused' | 'auth-failed' | 'stopping' | 'stopped';
@@ -129,6 +129,33 @@ export interface WindowView {
   changes?: { at: string; fates: EntryFates };
 }
 
+/**
+ * A backfill (`timr-sync backfill`): entries of days beyond the look-back window, transferred by
+ * backfill runs in the tenant's loop (one per cycle, a cycle right after the other, between the
+ * regular ones) through the same ledger. Progress as of the latest backfill run.
+ */
+export interface BackfillState {
+  number: number;
+  from: string;
+  to: string;
+  requestedAt: string;
+  /** `incomplete`: it stopped making progress (see reason); entries left are listed by `timr-sync backfill --dry-run`. */
+  status: 'running' | 'done' | 'incomplete';
+  runs: number;
+  lastRun?: number;
+  /** Entries of the range to book (finished attendances and Zeitausgleich), done or not; null before the first run. */
+  total: number | null;
+  /** Transferred (now or before), updated, relocked, quarantined or held. */
+  done: number;
+  quarantined: number;
+  /** Pending beyond the chunk, deferred, failed, not started or unresolved. */
+  remaining: number;
+  /** Backfill runs in a row that transferred nothing. */
+  stalled: number;
+  finishedAt?: string;
+  reason?: string;
+}
+
 /** What the tenant keeps of its latest audit (the audit workflow's result has the samples). */
 export interface AuditSummary {
   number: number;
@@ -207,6 +234,9 @@ export interface TenantState {
   nextAuditAt?: string | null;
   /** An audit's repair not done yet: carried into every run until the run reports it done. */
   repair?: RepairRequest;
+  /** Backfills numbered so far; the latest (running or finished). */
+  backfills?: number;
+  backfill?: BackfillState;
 }
 
 export interface TenantWorkflowInput {
@@ -245,6 +275,8 @@ export interface TenantStatusView {
   /** Repair items an audit handed over that no run has finished yet. */
   repairPending?: number;
   nextAuditAt?: string | null;
+  /** The latest backfill, running or finished. */
+  backfill?: BackfillState;
 }
 
 /** What a restarted tenant takes over from its previous execution (see restartedState). */
@@ -272,4 +304,6 @@ export interface SyncRunInput {
   unresolved?: UnresolvedWrite[];
   /** An audit's repair still to do (TenantState.repair). */
   repair?: RepairRequest;
+  /** A backfill run: these days instead of the look-back window. */
+  range?: DateRange;
 }

@@ -362,3 +362,44 @@ describe('TenantManager: audits and repairs', () => {
     expect(m.scheduledAuditDue(t0 + 100 * 3_600_000)).toBe(false);
   });
 });
+
+describe('TenantManager: backfills', () => {
+  const fates = (groups: [string, number][]) => ({ groups: groups.map(([fate, count]) => ({ fate, reason: 'r', count, sample: [] })) }) as unknown as SyncRunReport['fates'];
+
+  it('validates the range, runs one backfill at a time, and counts progress from each run\'s fates until nothing remains', () => {
+    const { m } = manager();
+    expect((thrown(() => m.validateBackfill({ from: '2026-02-30', to: '2026-03-01' })) as Error).message).toMatch(/YYYY-MM-DD/);
+    expect((thrown(() => m.validateBackfill({ from: '2026-03-02', to: '2026-03-01' })) as Error).message).toMatch(/is after to/);
+    m.validateBackfill({ from: '2026-01-01', to: '2026-03-01' });
+    m.beginCycle();
+    m.endCycle();
+    const b = m.startBackfill({ from: '2026-01-01', to: '2026-03-01' }, 0);
+    expect(b).toMatchObject({ number: 1, status: 'running', total: null });
+    expect(m.cycleWanted()).toBe(true);
+    expect(thrown(() => m.validateBackfill({ from: '2026-01-01', to: '2026-03-01' }))).toMatchObject({ type: 'NoChange' });
+    expect((thrown(() => m.validateBackfill({ from: '2026-01-02', to: '2026-03-01' })) as Error).message).toMatch(/is running/);
+    const run = m.nextRun(m.backfillRange());
+    expect(run.input.range).toEqual({ from: '2026-01-01', to: '2026-03-01' });
+
+    m.beginCycle();
+    m.recordRun({ runNumber: 1, workflowId: 'w', startedAt: 'a', finishedAt: 'b', outcome: 'succeeded' }, report({ fates: fates([['transferred', 10], ['pending', 30], ['quarantined', 2]]), counts: { ...report().counts, transferred: 10 }, releasedQuarantine: ['held-1'] }), { backfill: true });
+    m.recordBackfillRun(1, report({ fates: fates([['transferred', 10], ['pending', 30], ['quarantined', 2]]), counts: { ...report().counts, transferred: 10 } }), 1000);
+    m.endCycle();
+    expect(m.view().backfill).toMatchObject({ status: 'running', total: 42, done: 12, remaining: 30, quarantined: 2, runs: 1 });
+    // The backfill run's view and releases are not the window's.
+    expect(m.view().window).toBeNull();
+    expect(m.cycleWanted()).toBe(true);
+    m.recordBackfillRun(2, report({ fates: fates([['transferred', 40], ['quarantined', 2]]), counts: { ...report().counts, transferred: 30 } }), 2000);
+    expect(m.view().backfill).toMatchObject({ status: 'done', total: 42, done: 42, remaining: 0, runs: 2 });
+    expect(m.backfillRange()).toBeUndefined();
+    expect(m.details()).toMatch(/Backfill #1 2026-01-01 to 2026-03-01 done: 42 of 42 entries \(100 %\), 2 quarantined, 2 runs/);
+  });
+
+  it('gives up after three runs in a row that transferred nothing', () => {
+    const { m } = manager();
+    m.startBackfill({ from: '2026-01-01', to: '2026-01-31' }, 0);
+    for (let i = 1; i <= 3; i++) m.recordBackfillRun(i, report({ fates: fates([['failed', 5]]), error: 'timr unreachable' }), i);
+    expect(m.view().backfill).toMatchObject({ status: 'incomplete', remaining: 5 });
+    expect(m.view().backfill!.reason).toMatch(/3 backfill runs in a row transferred nothing: timr unreachable/);
+  });
+});
