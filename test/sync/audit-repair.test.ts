@@ -6,7 +6,9 @@
  * `--repair` restores it through the tenant loop's ordinary run; a second repair is a no-op, and
  * repairs sent concurrently with each other and with a sync never duplicate a period.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/timr-sync.js';
 import { PersonioClient } from '../../src/clients/personio/client.js';
 import type { AttendancePeriod } from '../../src/clients/personio/schemas.js';
 import type { WorkingTime } from '../../src/clients/timr/schemas.js';
@@ -44,7 +46,7 @@ describe('audit and repair of drift in Personio', () => {
   };
 
   beforeAll(async () => {
-    fx = await startSyncFixture(generateDemoData({ seed: 23, tenants: 1, employees: 5, days: 7 }));
+    fx = await startSyncFixture(generateDemoData({ seed: 23, tenants: 1, employees: 5, days: 7 }), { codecKey: randomBytes(32).toString('base64') });
     tenantId = fx.seed.tenants[0]!.id;
     const creds = await fx.secrets.get(tenantId);
     hr = new PersonioClient({ tenantId, baseUrl: fx.sandbox.personioBaseUrl, credentials: creds.personio });
@@ -183,6 +185,34 @@ describe('audit and repair of drift in Personio', () => {
     await updateTenantConfig(fx.client, tenantId, { auditIntervalHours: 0 });
     const repaired = await auditTenant(fx.client, tenantId, { repair: true });
     expect(repaired.verify?.clean).toBe(true);
+    await expectSyncInvariants(fx, tenantId);
+  }, 180_000);
+
+  it('timr-sync audit and audit --repair on the command line: exit 1 while drift is found, 0 once repaired; status shows the audit', async () => {
+    const cli = async (...argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(argv, { stdout: { write: (c: string) => (stdout += c) }, stderr: { write: (c: string) => (stderr += c) }, env: fx.cliEnv });
+      return { code, stdout, stderr };
+    };
+    const target = take();
+    await hr.deleteAttendancePeriod((await periodsOf(target.id)).filter((p) => p.type === 'WORK')[0]!.id);
+
+    const found = await cli('audit', tenantId, '--json');
+    expect(found.code, found.stderr).toBe(1);
+    const outcome = JSON.parse(found.stdout) as { audit: { counts: { lost: number }; repair: { replace: Record<string, string> } } };
+    expect(outcome.audit.counts.lost).toBe(1);
+    expect(Object.keys(outcome.audit.repair.replace)).toEqual([target.id]);
+    const human = await cli('audit', tenantId);
+    expect(human.stdout).toContain(`lost (entries; a recorded period is missing): ${target.id}`);
+    expect(human.stdout).toContain(`→ repair: timr-sync audit ${tenantId} --repair`);
+
+    const repaired = await cli('audit', tenantId, '--repair');
+    expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
+    expect(repaired.stdout).toMatch(/repair: 1 item\(s\) handed to the tenant's next run/);
+    expect(repaired.stdout).toMatch(/audit after the repair \(from [\d-]+, read [^)]+\): clean/);
+    const status = await cli('status', tenantId);
+    expect(status.stdout).toMatch(/Audit of timr and Personio \(timr-sync audit\)\n {2}#\d+ at .*: clean/);
     await expectSyncInvariants(fx, tenantId);
   }, 180_000);
 });

@@ -5,7 +5,9 @@
  * progress in the status; a second backfill of the same days writes nothing. Judged from both
  * sandboxes' raw state by the independent audit over the whole range.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/timr-sync.js';
 import { previewBackfill, startBackfill, waitForBackfill } from '../../src/control/tenants.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { TimrSandboxState, auditSync, auditTenantFromStatus, syncMetadataOf } from '../../src/sandbox/sync-audit.js';
@@ -31,7 +33,7 @@ describe('backfill of days beyond the look-back window', () => {
     new Map((await timrState()).workingTimes.filter((e) => e.start.slice(0, 10) >= from && e.start.slice(0, 10) <= to && syncMetadataOf(e)).map((e) => [e.id, syncMetadataOf(e)!.run]));
 
   beforeAll(async () => {
-    fx = await startSyncFixture(generateDemoData({ seed: 31, tenants: 1, employees: 4, days: DAYS, startDate: START }));
+    fx = await startSyncFixture(generateDemoData({ seed: 31, tenants: 1, employees: 4, days: DAYS, startDate: START }), { codecKey: randomBytes(32).toString('base64') });
     tenantId = fx.seed.tenants[0]!.id;
     const windowStart = Date.parse(`${START}T00:00:00Z`) + 15 * DAY_MS;
     const lookbackDays = Math.floor((Date.now() - windowStart) / DAY_MS);
@@ -107,4 +109,25 @@ describe('backfill of days beyond the look-back window', () => {
     await expect(startBackfill(fx.client, tenantId, { from: to, to: from })).rejects.toThrow(/is after to/);
     await expect(previewBackfill(fx.client, tenantId, { from: '2026-02-30', to })).rejects.toThrow(/YYYY-MM-DD/);
   });
+
+  it('timr-sync backfill on the command line: --dry-run names what it would do, the backfill prints its progress and ends done', async () => {
+    const cli = async (...argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(argv, { stdout: { write: (c: string) => (stdout += c) }, stderr: { write: (c: string) => (stderr += c) }, env: fx.cliEnv });
+      return { code, stdout, stderr };
+    };
+    const dry = await cli('backfill', tenantId, '--from', from, '--to', to, '--dry-run', '--json');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ range: { from, to }, wouldTransfer: 0 });
+    const human = await cli('backfill', tenantId, '--from', from, '--to', to, '--dry-run');
+    expect(human.stdout).toMatch(new RegExp(`backfill of ${tenantId} ${from} to ${to} would transfer 0 entries .*nothing was written`));
+    const run = await cli('backfill', tenantId, '--from', from, '--to', to);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/Backfill #\d+ .* running/);
+    expect(run.stdout).toMatch(new RegExp(`Backfill #\\d+ ${from} to ${to} done: (\\d+) of \\1 entries \\(100 %\\)`));
+    const usage = await cli('backfill', tenantId, '--from', '2026-13-01');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--from takes a date YYYY-MM-DD');
+  }, 120_000);
 });

@@ -1,5 +1,7 @@
 import { ANSWER_TIMEOUT_ENV, DEFAULT_ANSWER_TIMEOUT_SECONDS } from './answer-deadline.js';
 import { newProgram, type Command, type CommandContext, type CommandModule } from './command.js';
+import { auditCommand } from './audit.js';
+import { backfillCommand } from './backfill.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { onboardCommand } from './onboard.js';
@@ -29,6 +31,8 @@ export const COMMANDS: readonly CommandModule[] = [
   syncNowCommand,
   retryCommand,
   quarantineCommand,
+  backfillCommand,
+  auditCommand,
   configCommand,
   stopCommand,
   replayCommand,
