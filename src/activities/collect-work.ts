@@ -18,6 +18,7 @@ import { undecidedTypes, type TypeDecision } from '../domain/type-decisions.js';
 import type { PlannedDeletion } from './contracts.js';
 import { progress, stopIfCancelled } from './heartbeat.js';
 import { readSyncMetadata } from './sync-metadata.js';
+import { readWindow } from './window-cache.js';
 
 export interface CollectInput {
   tenantId: string;
@@ -45,6 +46,8 @@ export interface CollectInput {
   typesDigest?: string | null;
   /** A backfill: these days instead of the look-back window. */
   range?: { from: string; to: string };
+  /** Planning: the window from this worker's recent read plus timr's changes since (window-cache.ts). */
+  useWindowCache?: boolean;
 }
 
 export interface CollectedWork {
@@ -73,6 +76,8 @@ export interface CollectedWork {
   fullPass: boolean;
   /** Digest of the working-time types as read (see CollectInput.typesDigest). */
   typesDigest: string;
+  /** A change read: the newest last_modified among the changes (timr's clock). */
+  newestChange?: number;
   /** Period ids other live entries of the same employee around this entry's date have recorded. */
   notOursFor(entry: WorkingTime): string[];
   /** Entries of `replace` planned again (the others changed since the audit, or are gone). */
@@ -176,9 +181,22 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   // A backfill reads its days in full; the check between full passes only what changed.
   const changedOnly = !input.range && input.changedSince !== undefined && input.typesDigest === typesDigest;
   const days = input.range ? { start_from: input.range.from, start_to: input.range.to } : { start_from: isoDate(from) };
-  const filters = { statuses: ALL_STATUSES, ...days, sort_by: 'start', sort_direction: 'asc', ...(changedOnly && { last_modified_after: input.changedSince }) } as const;
-  for await (const entry of timr.listWorkingTimes(filters)) {
-    if (changedOnly) seenIds.add(entry.id);
+  // Changes sorted by last_modified: an entry changed while they are read moves behind the cursor, so it is still seen.
+  const filters = changedOnly
+    ? ({ statuses: ALL_STATUSES, ...days, last_modified_after: input.changedSince, sort_by: 'last_modified', sort_direction: 'asc' } as const)
+    : ({ statuses: ALL_STATUSES, ...days, sort_by: 'start', sort_direction: 'asc' } as const);
+  let newestChange: number | undefined;
+  // The cache holds the look-back window only; a backfill's range is read as asked.
+  const listing =
+    input.useWindowCache && !changedOnly && !input.range
+      ? await readWindow(timr, { from: isoDate(from), statuses: ALL_STATUSES, overlapMs: config.changeOverlapSeconds * 1000, nowMs: Date.now() })
+      : timr.listWorkingTimes(filters);
+  for await (const entry of listing) {
+    if (changedOnly) {
+      seenIds.add(entry.id);
+      const at = Date.parse(entry.last_modified);
+      if (!(newestChange !== undefined && newestChange >= at)) newestChange = at;
+    }
     // The attempt's pulse heartbeats by time (heartbeat.ts); this is only what it reports.
     if (++listed % 100 === 0) {
       progress({ listed });
@@ -274,7 +292,7 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
   };
   const decisions = undecidedTypes(types, config, entriesByType);
   const liveClaims = new Set([...claims.values()].flatMap((list) => list.flatMap((c) => c.periodIds)));
-  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, moreDeletions, deletionWatermark, fullPass: !changedOnly, typesDigest, notOursFor, replaced, liveClaims };
+  return { ctx, eligible: stillEligible, withdrawn, invalid, fates, decisions, releasedQuarantine, deletions, moreDeletions, deletionWatermark, fullPass: !changedOnly, typesDigest, ...(newestChange !== undefined && { newestChange }), notOursFor, replaced, liveClaims };
 }
 
 /** What classification reads of the types (ids, names, categories …), order-independent. */

@@ -11,6 +11,7 @@ import { MAX_DELETIONS_PER_RUN, type BackfillPreview, type PlanInput, type Plann
 import { progress } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
 import { quarantineDigest } from './quarantine-digest.js';
+import { IN_FLIGHT_MS } from './window-cache.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 
 /** Quarantined entries a summary names with their reasons (the count and digest cover all). */
@@ -57,10 +58,11 @@ export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, '
   });
   const candidates = [...work.withdrawn, ...work.eligible, ...work.invalid.map((i) => i.entry)];
   const zone = work.ctx.config.timezone;
-  // The next check reads again from a little before this one started (see changeOverlapSeconds).
+  // The next check reads again from a little before this one started (see changeOverlapSeconds),
+  // or, when that is later, from just before the newest change it saw (timr's clock: no skew).
   const next = {
     fullPass: work.fullPass,
-    changeWatermark: new Date(startedAt - config.changeOverlapSeconds * 1000).toISOString(),
+    changeWatermark: new Date(Math.max(startedAt - config.changeOverlapSeconds * 1000, (work.newestChange ?? -Infinity) - IN_FLIGHT_MS)).toISOString(),
     typesDigest: work.typesDigest,
     // Deletions of entries never transferred need no run: the feed need not be read again.
     ...(work.deletions.length === 0 && work.deletionWatermark !== null && work.deletionWatermark !== input.deletionWatermark && { deletionWatermark: work.deletionWatermark }),
@@ -136,7 +138,9 @@ async function quarantineOf(work: CollectedWork, personio: PersonioClient, chunk
  * with their fates. Every entry of the window is in `entries`, in `quarantined` or has a fate.
  */
 export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput, observe?: PlanObserver): Promise<RunPlan> {
-  const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN, ...(input.repair && { replace: input.repair.replace }), ...(input.range && { range: input.range }) });
+  // The runs of a backfill follow each other within seconds: the window as the previous one
+  // read it plus timr's changes since, not the whole window again (window-cache.ts).
+  const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN, useWindowCache: true, ...(input.repair && { replace: input.repair.replace }), ...(input.range && { range: input.range }) });
   const repair = repairOf(work, input);
   const entries: PlannedEntry[] = [];
   let more = work.moreDeletions;
