@@ -100,7 +100,7 @@ export const TenantSyncConfig = z.strictObject({
    * How far back of the previous check a change check reads again: covers writes timr
    * committed while that check read, and clock skew between timr and the worker up to this.
    */
-  changeOverlapSeconds: z.number().int().min(0).max(24 * 3600).default(300),
+  changeOverlapSeconds: z.number().int().min(0).max(24 * 3600).default(60),
 }).superRefine((config, ctx) => {
   const both = config.ignoreTypeIds.filter((id) => config.zeitausgleich.typeIds.includes(id));
   if (both.length) {

@@ -13,7 +13,7 @@ describe('TenantSyncConfig', () => {
       transferWhen: 'finished',
       ignoreTypeIds: [],
       fullReconcileHours: 24,
-      changeOverlapSeconds: 300,
+      changeOverlapSeconds: 60,
     });
   });
 
