@@ -9,31 +9,33 @@
  * figure beside its target; progress goes to stderr. Exit 0 when every target is met, 1 when
  * one is not, 2 when the benchmark could not run. docs/performance.md keeps the figures.
  */
-import { parseArgs } from 'node:util';
+import { parseProcessArgs, processProgram, integerAtLeast, InvalidArgumentError } from './commands/command.js';
 import { PHASES, runBenchmark, type BenchOptions, type BenchPhase } from '../devstack/bench/run.js';
 
-/** Everything the command line says (kept in one place, so a CLI framework can take it over). */
+function phaseList(value: string): BenchPhase[] {
+  const phases = value.split(',').map((p) => p.trim());
+  const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length) throw new InvalidArgumentError(`unknown ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`);
+  return phases as BenchPhase[];
+}
+
+/** Everything the command line says. */
 export function benchArguments(argv: string[]): BenchOptions & { json: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      smoke: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      phases: { type: 'string' },
-      'idle-tenants': { type: 'string' },
-    },
-  });
-  const phases = values.phases?.split(',').map((p) => p.trim());
-  const unknown = phases?.filter((p) => !(PHASES as readonly string[]).includes(p));
-  if (unknown?.length) throw new Error(`--phases: unknown ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`);
-  const idle = values['idle-tenants'] === undefined ? undefined : Number(values['idle-tenants']);
-  if (idle !== undefined && !(Number.isInteger(idle) && idle >= 1)) throw new Error(`--idle-tenants must be a whole number ≥ 1 (got ${values['idle-tenants']})`);
+  const values = parseProcessArgs(
+    processProgram('npm run bench --')
+      .description('The benchmark: one JSON object with every figure beside its target and a pass flag; exit 1 when a target is missed, 2 when it could not run.')
+      .option('--quick', 'a shorter run (minutes)')
+      .option('--smoke', 'the shortest run, for checking the command itself')
+      .option('--phases <list>', `only these phases, comma-separated (${PHASES.join(',')})`, phaseList)
+      .option('--idle-tenants <n>', 'tenants in the idle phase', integerAtLeast(1, '--idle-tenants'))
+      .option('--json', 'print the result as one JSON line'),
+    argv,
+  );
   return {
     mode: values.smoke ? 'smoke' : values.quick ? 'quick' : 'full',
-    json: values.json,
-    ...(phases && { phases: phases as BenchPhase[] }),
-    ...(idle !== undefined && { idleTenants: idle }),
+    json: values.json === true,
+    ...(values.phases && { phases: values.phases }),
+    ...(values.idleTenants !== undefined && { idleTenants: values.idleTenants }),
   };
 }
 

@@ -36,6 +36,18 @@ export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
   const tokenDigest = opts.authToken ? sha256(opts.authToken) : undefined;
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT_BYTES });
 
+  // An empty body is an empty Payloads message (proto3), not a malformed request.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(Object.assign(err as Error, { statusCode: 400 }), undefined);
+    }
+  });
+
   app.addHook('onRequest', async (req, reply) => {
     const origin = req.headers.origin;
     if (origin && origins.has(origin)) {
@@ -93,7 +105,7 @@ export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
     if (namespaces && (!namespace || !namespaces.has(namespace))) {
       return reply.code(403).send({ error: `Namespace ${namespace ?? '(missing X-Namespace header)'} is not served by this codec server.` });
     }
-    const parsed = PayloadsRequest.safeParse(req.body);
+    const parsed = PayloadsRequest.safeParse(req.body ?? {});
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
       return reply.code(400).send({ error: `Expected {"payloads": [{"metadata": {...base64}, "data": "<base64>"}]} as JSON (${problems}).` });

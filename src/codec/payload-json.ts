@@ -11,7 +11,12 @@ export const JsonPayload = z.object({
 });
 export type JsonPayload = z.infer<typeof JsonPayload>;
 
-export const PayloadsRequest = z.object({ payloads: z.array(JsonPayload) });
+/**
+ * proto3 JSON of a Payloads message: an empty list is omitted, so `{}` is the empty request (the
+ * Temporal CLI sends it for a query without input). Unknown keys are refused, so a misspelt
+ * `payload` is not taken for an empty list.
+ */
+export const PayloadsRequest = z.strictObject({ payloads: z.array(JsonPayload).default([]) });
 export type PayloadsRequest = z.infer<typeof PayloadsRequest>;
 
 export function payloadFromJson(p: JsonPayload): Payload {

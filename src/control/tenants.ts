@@ -263,8 +263,11 @@ export async function updateTenantConfig(client: Client, tenantId: string, patch
   if (!applied.ok) throw new TenantOperationRejected(tenantId, 'update-config', `invalid config for tenant ${tenantId}: ${applied.problems.join('; ')}`);
   return changeTenantSettings(client, tenantId, applied.change);
 }
-export const retryQuarantined = (client: Client, tenantId: string, entryIds?: string[]) =>
-  update(tenantId, 'retry', () => tenantHandle(client, tenantId).executeUpdate(retryQuarantinedUpdate, { args: [entryIds ? { entryIds } : {}] }));
+/** With `wait`, resolves after the cycle the retry starts, with its run (see retryQuarantinedUpdate). */
+export const retryQuarantined = (client: Client, tenantId: string, entryIds?: string[], opts: { wait?: boolean } = {}) =>
+  update(tenantId, 'retry', () =>
+    tenantHandle(client, tenantId).executeUpdate(retryQuarantinedUpdate, { args: [{ ...(entryIds && { entryIds }), ...(opts.wait && { wait: true }) }] }),
+  );
 
 /** Tenant workflows known to the namespace's visibility store, newest first. */
 export async function listTenants(client: Client, opts: { includeClosed?: boolean } = {}): Promise<{ tenantId: string; workflowId: string; status: string; syncStatus?: string }[]> {

@@ -27,8 +27,12 @@ export const resumeUpdate = defineUpdate<TenantStatusView>('resume');
 export const syncNowUpdate = defineUpdate<RunSummary | null>('syncNow');
 /** Whole top-level settings, fully parsed by the client (see TenantSettingsChange); the handler only assigns them. */
 export const updateConfigUpdate = defineUpdate<TenantStatusView, [TenantSettingsChange]>('updateConfig');
-/** Releases quarantined entries (all, or the listed ids) and runs a cycle. */
-export const retryQuarantinedUpdate = defineUpdate<{ released: number }, [{ entryIds?: string[] }]>('retryQuarantined');
+/**
+ * Releases quarantined entries (all, or the listed ids) and runs a cycle. With `wait`, resolves
+ * once that cycle is done, with its run (null when it had nothing to do or none came: stopped,
+ * credentials rejected); without, at once, and `run` is absent (also from workers before `wait`).
+ */
+export const retryQuarantinedUpdate = defineUpdate<{ released: number; run?: RunSummary | null }, [{ entryIds?: string[]; wait?: boolean }]>('retryQuarantined');
 /**
  * Audits the tenant's vendor state between two runs (never during one); with `repair`, hands what
  * it found repairable to a run at once, then audits again. Resolves when done.

@@ -79,7 +79,18 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     { validator: () => tenant.validateSyncNow() },
   );
   setHandler(updateConfigUpdate, (change) => tenant.applyConfig(change), { validator: (change) => tenant.validateConfig(change) });
-  setHandler(retryQuarantinedUpdate, (arg) => tenant.retry(arg), { validator: (arg) => tenant.validateRetry(arg) });
+  setHandler(
+    retryQuarantinedUpdate,
+    async (arg) => {
+      const released = tenant.retry(arg);
+      if (!arg?.wait) return released;
+      // The cycle the retry asked for: the next one, or the one after a cycle already under way.
+      const target = tenant.requestSync();
+      await condition(() => tenant.syncAnswered(target));
+      return { ...released, run: tenant.syncAnswer(target) };
+    },
+    { validator: (arg) => tenant.validateRetry(arg) },
+  );
   setHandler(stopUpdate, () => tenant.stop(), { validator: () => tenant.validateStop() });
   setHandler(backfillUpdate, (range) => tenant.startBackfill(range, Date.now()), { validator: (range) => tenant.validateBackfill(range) });
   // Read-only, so it need not wait for the loop: an activity of this handler.

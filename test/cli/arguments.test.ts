@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/cli/commands/registry.js';
+import { COMMANDS, commandPaths } from '../../src/cli/commands/registry.js';
 import { runCli } from '../../src/cli/timr-sync.js';
 
 interface Result {
@@ -53,6 +53,17 @@ describe('help and usage', () => {
     expect((await cli(['help', name])).stdout).toBe(r.stdout);
   });
 
+  it('every command, down to the secrets subcommands, takes --json', async () => {
+    const paths = commandPaths({ io: { stdout: { write: () => true }, stderr: { write: () => true }, env: {} }, client: () => Promise.reject(new Error('no server')), now: () => new Date(), sleep: async () => undefined, run: (fn) => async (...a) => void (await fn(...a)) });
+    expect(paths.length).toBeGreaterThanOrEqual(COMMANDS.length + 4);
+    for (const p of paths) {
+      const r = await cli([...p, '--help']);
+      expect(r.code, p.join(' ')).toBe(0);
+      expect(r.stdout, p.join(' ')).toContain(`Usage: timr-sync ${p.join(' ')}`);
+      expect(r.stdout, p.join(' ')).toMatch(/^\s+--json\s/m);
+    }
+  });
+
   it('shows help even next to an unknown option', async () => {
     const r = await cli(['status', '--nonsense', '-h']);
     expect(r.code).toBe(0);
@@ -80,6 +91,12 @@ describe('usage errors (exit 2, with the command usage)', () => {
     [['config', 'acme', '--set', 'intervalSeconds'], 'needs the form path=value'],
     [['config', 'acme', '--unset', 'sync..x'], 'is not a setting path'],
     [['retry', 'acme', '--entry'], "option '--entry <id>' argument missing"],
+    [['config', 'acme', '--set', 'intervalSeconds=soon'], '--set intervalSeconds=soon "soon" is not a duration'],
+    [['status', 'acme', '--watch', '--every', '0'], 'must be longer than zero'],
+    [['status', 'acme', '--watch', '--count', 'many'], '--count many: a whole number of at least 1'],
+    [['report', 'acme', '--run', 'last'], '--run takes a run number'],
+    [['replay', '--query', 'x', '--limit', '0'], '--limit 0: a whole number of at least 1'],
+    [['stop', '--all', '--query', "TenantId = 'acme'"], 'a <tenantId>, --all, or --query'],
   ])('%j → %s', async (argv, message) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffSettings, planConfigChange } from '../../src/cli/commands/config.js';
 import { CliError, UsageError } from '../../src/cli/commands/errors.js';
-import { deepMerge, parseAssignment, parseSettingPath, setPath, unsetPath } from '../../src/cli/commands/settings-assignments.js';
+import { deepMerge, durationsInSeconds, parseAssignment, parseSettingPath, setPath, unsetPath } from '../../src/cli/commands/settings-assignments.js';
 import { TenantSettings } from '../../src/domain/tenant-settings.js';
 
 const current = TenantSettings.parse({
@@ -21,6 +21,18 @@ describe('--set path parsing', () => {
     });
     expect(parseAssignment('sync.zeitausgleich.names=["ZA","Zeitausgleich"]').value).toEqual(['ZA', 'Zeitausgleich']);
     expect(parseAssignment('sync.timezone="Europe/Berlin"').value).toBe('Europe/Berlin');
+  });
+
+  it('takes durations for settings counted in seconds, on the command line and in files', () => {
+    expect(parseAssignment('intervalSeconds=5m').value).toBe(300);
+    expect(parseAssignment('intervalSeconds=1h30m').value).toBe(5400);
+    expect(parseAssignment('activityTimeoutSeconds=2m').value).toBe(120);
+    expect(parseAssignment('intervalSeconds=300').value).toBe(300);
+    expect(() => parseAssignment('intervalSeconds=soon')).toThrow(/is not a duration/);
+    // Only settings in seconds: a name that merely looks like a duration stays text.
+    expect(parseAssignment('credentialsRef=5m').value).toBe('5m');
+    expect(durationsInSeconds({ intervalSeconds: '15m', lookbackDays: 31, sync: { timezone: 'Europe/Vienna' } }, '--file f.json')).toEqual({ intervalSeconds: 900, lookbackDays: 31, sync: { timezone: 'Europe/Vienna' } });
+    expect(planConfigChange(current, { sets: [parseAssignment('intervalSeconds=5m')], unsets: [] }).changes).toEqual([{ path: 'intervalSeconds', before: '900', after: '300' }]);
   });
 
   it('keeps everything after the first "=" as the value', () => {

@@ -17,7 +17,8 @@ import { demoTenantSettings } from '../../src/devstack/demo-tenants.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { SandboxControl, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { FileSecretStore } from '../../src/secrets/index.js';
-import type { TenantStatusView } from '../../src/workflows/types.js';
+import type { TenantRow } from '../../src/cli/format/tenant-list.js';
+import type { RunSummary, TenantStatusView } from '../../src/workflows/types.js';
 import { connectTestEnv, createTestWorker, uniqueTaskQueue } from '../helpers/temporal.js';
 
 interface Result {
@@ -192,7 +193,7 @@ describe('timr-sync against a running tenant workflow', () => {
     // Issue 7: overrides are checked against Personio when set, so this one names a person that
     // exists (was 12345, which does not); its timr user does not exist, which is only a warning.
     const existing = tenant.personio.persons[0]!.id;
-    const r = await cli('config', tenantId, '--set', 'intervalSeconds=1800', '--set', `sync.matching.overrides.timr-user-x=${existing}`);
+    const r = await cli('config', tenantId, '--set', 'intervalSeconds=30m', '--set', `sync.matching.overrides.timr-user-x=${existing}`);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^warning: sync\.matching\.overrides\.timr-user-x: timr has no user timr-user-x/m);
     expect(r.stdout).toContain('intervalSeconds: 3600 → 1800');
@@ -209,6 +210,27 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain(`settings of tenant "${tenantId}" are invalid`);
     expect((await statusJson()).settings.intervalSeconds).toBe(1800);
+  });
+
+  it('status --watch renders again when the tenant changes, and stops after --count renders', async () => {
+    const watching = cli('status', tenantId, '--watch', '--every', '1s', '--count', '2', '--json');
+    // The first render happens at once; the change comes after it.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await cli('config', tenantId, '--set', 'intervalSeconds=45m')).code).toBe(0);
+    const watched = await watching;
+    expect(watched.code, watched.stderr).toBe(0);
+    const views = watched.stdout.trim().split('\n').map((l) => JSON.parse(l) as TenantStatusView);
+    expect(views.map((v) => v.settings.intervalSeconds)).toEqual([1800, 2700]);
+
+    const text = cli('status', tenantId, '--watch', '--every', '1s', '--count', '2');
+    await new Promise((r) => setTimeout(r, 1500));
+    const back = await cli('config', tenantId, '--set', 'intervalSeconds=30m', '--json');
+    expect(back.code, back.stderr).toBe(0);
+    expect((JSON.parse(back.stdout) as { changes: { path: string; after: string }[] }).changes).toEqual([{ path: 'intervalSeconds', before: '2700', after: '1800' }]);
+    const rendered = await text;
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(rendered.stdout.match(/^── \S+ ──$/gm)).toHaveLength(2);
+    expect(rendered.stdout).toMatch(/intervalSeconds\s+2700 \(45m\)[\s\S]*intervalSeconds\s+1800 \(30m\)/);
   });
 
 
@@ -290,20 +312,27 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(config.code, config.stderr).toBe(0);
     expect((await statusJson()).settings.sync.matching.overrides[unmatchedUser.id]).toBe(hiddenPersonId);
 
+    // retry waits for the run it starts and reports it: its counts and what is still quarantined.
     const one = await cli('retry', tenantId, '--entry', first.entryId);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toContain(`released 1 quarantined entry of tenant ${tenantId}`);
-    expect((await cli('sync-now', tenantId)).code).toBe(0);
-    await eventually('the retried entry to leave quarantine', async () => {
-      const ids = (await statusJson()).quarantined.map((q) => q.entryId);
-      return !ids.includes(first.entryId) && rest.every((q) => ids.includes(q.entryId));
-    });
+    expect(one.stdout).toMatch(/^run #\d+ (succeeded|partial) in \S+ \(tenant\/cli-[0-9a-f]+\/run\/\d+\)$/m);
+    expect(one.stdout).toMatch(/\b1 transferred/);
+    expect(one.stdout).toContain(`still quarantined: ${before.quarantined.length - 1} entr`);
+    for (const q of rest) expect(one.stdout).toContain(q.entryId);
+    expect(one.stdout).not.toContain(first.entryId);
+    // Nothing to wait for: the run reported is done.
+    const ids = (await statusJson()).quarantined.map((q) => q.entryId);
+    expect(ids).not.toContain(first.entryId);
 
-    const all = await cli('retry', tenantId);
+    const all = await cli('retry', tenantId, '--json');
     expect(all.code, all.stderr).toBe(0);
-    expect(all.stdout).toContain(`released ${rest.length} quarantined entries of tenant ${tenantId}`);
-    expect((await cli('sync-now', tenantId)).code).toBe(0);
-    await eventually('an empty quarantine', async () => (await statusJson()).quarantined.length === 0);
+    const outcome = JSON.parse(all.stdout) as { released: number; run: RunSummary; status: string; quarantined: { count: number } };
+    expect(outcome.released).toBe(before.quarantined.length - 1);
+    expect(outcome.run.counts?.transferred).toBe(rest.length);
+    expect(outcome.status).toBe('active');
+    expect(outcome.quarantined.count).toBe(0);
+    expect((await statusJson()).quarantined.length).toBe(0);
 
     const after = await statusJson();
     const transferredSince = after.recentRuns.filter((r) => r.runNumber > (before.recentRuns[0]?.runNumber ?? 0)).reduce((n, r) => n + (r.counts?.transferred ?? 0), 0);
@@ -312,12 +341,51 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(status.stdout).toContain('Quarantined entries (0)');
   });
 
-  it('tenants lists the running tenant with its sync status', async () => {
+  it('tenants lists the running tenant with its sync status, last run, next sync and quarantine count', async () => {
+    const view = await statusJson();
+    const last = view.recentRuns[0]!;
     await eventually('the tenant in the list as active', async () => {
       const r = await cli('tenants');
       expect(r.code, r.stderr).toBe(0);
-      return r.stdout.split('\n').some((l) => l.startsWith(tenantId) && /\sactive\s/.test(l));
+      expect(r.stdout.split('\n')[0]).toMatch(/^TENANT\s+SYNC STATUS\s+LAST RUN\s+NEXT SYNC\s+QUARANTINED\s+WORKFLOW$/);
+      const row = r.stdout.split('\n').find((l) => l.startsWith(`${tenantId} `));
+      return row !== undefined && new RegExp(`^${tenantId}\\s+active\\s+#${last.runNumber} ${last.outcome} \\S+( \\S+)? ago\\s+in \\S+( \\S+)?\\s+0\\s+tenant/${tenantId}$`).test(row);
     });
+    const json = await cli('tenants', '--json');
+    const row = (JSON.parse(json.stdout) as TenantRow[]).find((t) => t.tenantId === tenantId)!;
+    expect(row).toMatchObject({ syncStatus: 'active', lastRun: { runNumber: last.runNumber, outcome: last.outcome }, nextSyncAt: view.nextSyncAt, quarantined: 0 });
+  });
+
+  it('pause and resume act on the tenants a visibility query selects, a line each and a summary', async () => {
+    const mine = `TenantId = '${tenantId}'`;
+    const paused = await cli('pause', '--query', mine);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toBe(`${tenantId}: tenant ${tenantId} is now paused (paused by an operator); resume with: timr-sync resume ${tenantId}\npause: 1 tenant matching ${mine}: 1 done, 0 already so, 0 failed\n`);
+    const again = await cli('pause', '--query', mine, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ selected: 1, changed: 0, unchanged: 1, failed: 0, tenants: [{ tenantId, result: 'unchanged', status: 'paused' }] });
+
+    // The support query: every paused (or auth-failed) tenant, once the server has indexed the status.
+    const pausedOnes = `SyncStatus = 'paused' AND ${mine}`;
+    await eventually('the paused status in visibility', async () => {
+      const r = await cli('resume', '--query', pausedOnes);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.includes(`resume: 1 tenant matching ${pausedOnes}: 1 done`);
+    });
+    expect((await statusJson()).status).toBe('active');
+
+    const none = await cli('resume', '--query', `${mine} AND SyncStatus = 'no-such-status'`);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('no tenants matching');
+
+    const bad = await cli('pause', '--query', 'NoSuchAttribute = 1');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--query "NoSuchAttribute = 1" is not a visibility query this server accepts');
+    for (const argv of [['pause'], ['pause', tenantId, '--all'], ['resume', '--all', '--query', mine]]) {
+      const usage = await cli(...argv);
+      expect(usage.code, argv.join(' ')).toBe(2);
+      expect(usage.stderr).toContain('a <tenantId>, --all, or --query');
+    }
   });
 
   it('stop --wait ends the workflow; afterwards commands say it has finished and how to start it', async () => {

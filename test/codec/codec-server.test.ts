@@ -141,6 +141,21 @@ describe('codec server over HTTP', () => {
     expect((await post(`${base}/encode`, { payloads: [] }, { 'x-namespace': 'prod' })).status).toBe(200);
   });
 
+  it('answers an empty payload list, as the Temporal CLI sends it for a query without input (`{}`) or with no body at all', async () => {
+    const { base } = await start();
+    // `temporal workflow query --codec-endpoint …` POSTs proto3 JSON of an empty Payloads message: "{}".
+    for (const op of ['encode', 'decode']) {
+      const res = await fetch(`${base}/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: '{}' });
+      expect(res.status, op).toBe(200);
+      expect(await res.json()).toEqual({ payloads: [] });
+      const empty = await fetch(`${base}/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: '' });
+      expect(empty.status, `${op}, empty body`).toBe(200);
+      expect(await empty.json()).toEqual({ payloads: [] });
+      const untyped = await fetch(`${base}/${op}`, { method: 'POST', headers: { 'x-namespace': 'default' } });
+      expect(untyped.status, `${op}, no body, no content type`).toBe(200);
+    }
+  });
+
   it('explains a malformed body (400) and an undecryptable payload (422)', async () => {
     const { base } = await start();
     const bad = await post(`${base}/decode`, { payload: [] });

@@ -116,6 +116,7 @@ real APIs); the secret store from TIMR_SYNC_SECRET_STORE / TIMR_SYNC_SECRETS_DIR
       .option('--columns <field=Header,…>', `headers of the export for ${EXPORT_FIELDS.join(', ')}`, collect)
       .option('--dry-run', 'check and plan only: nothing is stored, created or started')
       .option('--task-queue <name>', `task queue of the workers (default ${TASK_QUEUE})`)
+      .option('--json', 'print what was done as one JSON object on stdout (progress stays on stderr)')
       .action(
         ctx.run(async (tenantId, values) => {
           const dryRun = Boolean(values.dryRun);
@@ -130,6 +131,13 @@ real APIs); the secret store from TIMR_SYNC_SECRET_STORE / TIMR_SYNC_SECRETS_DIR
           const givenStrategy = parseStrategy(values.matching, '--matching');
           const credentialsRef = values.credentialsRef ?? tenantId;
           const out = (lines: string | string[]) => printLines(ctx.io.stderr, lines);
+          // --json: one object at the end instead of the result lines on stdout.
+          const done: Record<string, unknown> = { tenantId, credentialsRef, dryRun };
+          const result = (lines: string | string[], fields: Record<string, unknown>) => (values.json ? Object.assign(done, fields) : printLines(ctx.io.stdout, lines));
+          const finish = () => {
+            if (values.json) printLines(ctx.io.stdout, JSON.stringify(done, null, 2));
+            return 0;
+          };
 
           // 1. Credentials, without connecting anywhere yet.
           const store = secretStoreFromEnv(ctx.io.env);
@@ -187,19 +195,20 @@ real APIs); the secret store from TIMR_SYNC_SECRET_STORE / TIMR_SYNC_SECRETS_DIR
             if (dryRun) {
               if (provisionSource) {
                 const report = await dryRunProvisioning(ctx, tenantId, secrets, finalStrategy, provisionSource);
-                printLines(ctx.io.stdout, renderProvisionReport(report, { dryRun: true, heading: `tenant ${tenantId}: dry run of provisioning timr users` }));
+                result(renderProvisionReport(report, { dryRun: true, heading: `tenant ${tenantId}: dry run of provisioning timr users` }), { provision: report });
               }
-              printLines(
-                ctx.io.stdout,
+              result(
                 `Dry run: would store the credentials as "${credentialsRef}" in ${store.location} and ${tenant ? `update running tenant ${tenantId}` : `start tenant ${tenantId}`} with ${JSON.stringify(patch)}. Nothing was stored, created or started.`,
+                { wouldStoreIn: store.location, action: tenant ? 'update' : 'start', settings: patch },
               );
-              return 0;
+              return finish();
             }
 
             // 4. Store where every worker reads them.
             try {
               await store.put(credentialsRef, secrets);
               out(`stored the credentials as "${credentialsRef}" in ${store.location}${existing ? ' (replacing the earlier ones)' : ''}`);
+              done.storedIn = store.location;
             } catch (err) {
               const same = existing && JSON.stringify(existing) === JSON.stringify(secrets);
               if (!(err instanceof ReadOnlySecretStoreError) || !same) throw err;
@@ -210,9 +219,10 @@ real APIs); the secret store from TIMR_SYNC_SECRET_STORE / TIMR_SYNC_SECRETS_DIR
             const taskQueue = values.taskQueue ?? (tenant ? await tenantTaskQueue(client, tenantId) : TASK_QUEUE);
             if (provisionSource) {
               const source = provisionSource.kind === 'file' ? { kind: 'file' as const, read: await readSourceFile(ctx, provisionSource, finalStrategy) } : provisionSource;
-              const result = await runProvisionWorkflow(ctx, { tenantId, credentialsRef, strategy: finalStrategy, dryRun: false, taskQueue, source });
-              printProvisionResult(ctx, result, false);
-              if (result.incomplete) throw new CliError(`tenant ${tenantId}: provisioning did not finish (${result.incomplete}); the tenant was not started. Run onboard again.`);
+              const provisioned = await runProvisionWorkflow(ctx, { tenantId, credentialsRef, strategy: finalStrategy, dryRun: false, taskQueue, source });
+              if (values.json) done.provision = provisioned;
+              else printProvisionResult(ctx, provisioned, false);
+              if (provisioned.incomplete) throw new CliError(`tenant ${tenantId}: provisioning did not finish (${provisioned.incomplete}); the tenant was not started. Run onboard again.`);
             }
 
             // 6. Start, or update what runs.
@@ -221,19 +231,24 @@ real APIs); the secret store from TIMR_SYNC_SECRET_STORE / TIMR_SYNC_SECRETS_DIR
             if (!view) {
               const started = await startTenant(client, { tenantId, ...patch } as TenantSettingsInput, { taskQueue });
               if (started.started) {
-                printLines(ctx.io.stdout, `started tenant ${tenantId}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`);
-                return 0;
+                result(`started tenant ${tenantId}: workflow ${workflowId} on task queue ${taskQueue}; the first sync runs now (follow it with: timr-sync status ${tenantId})`, {
+                  action: 'started',
+                  workflowId,
+                  taskQueue,
+                  settings: started.settings,
+                });
+                return finish();
               }
               // Started meanwhile by someone else: update it like any running tenant.
               view = await tenantStatus(client, tenantId);
             }
             const updated = await updateTenantConfig(client, tenantId, patch);
-            printLines(ctx.io.stdout, `updated running tenant ${tenantId} (${workflowId}); it was not started twice`);
+            result(`updated running tenant ${tenantId} (${workflowId}); it was not started twice`, { action: 'updated', workflowId, taskQueue, settings: updated.settings, status: updated.status });
             if (updated.status === 'auth-failed') {
               const { view: resumed } = await resumeTenant(client, tenantId);
-              printLines(ctx.io.stdout, `tenant ${tenantId} was waiting for new credentials; resumed, status now ${resumed.status}`);
+              result(`tenant ${tenantId} was waiting for new credentials; resumed, status now ${resumed.status}`, { resumed: true, status: resumed.status });
             }
-            return 0;
+            return finish();
           } catch (err) {
             if (err instanceof WorkflowNotFoundError) throw err;
             if (err instanceof Error) err.message = redactSecrets(err.message, seen);

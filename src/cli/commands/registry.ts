@@ -60,3 +60,10 @@ export function buildProgram(ctx: CommandContext): Command {
   for (const command of COMMANDS) command.register(program, ctx);
   return program;
 }
+
+/** Every runnable command as typed, e.g. ["status"], ["secrets", "codec-keys", "init"] (for help and tests). */
+export function commandPaths(ctx: CommandContext): string[][] {
+  const leaves = (cmd: Command, prefix: string[]): string[][] =>
+    cmd.commands.length === 0 ? [prefix] : cmd.commands.flatMap((c) => leaves(c as unknown as Command, [...prefix, c.name()]));
+  return leaves(buildProgram(ctx), []);
+}

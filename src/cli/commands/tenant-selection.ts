@@ -33,14 +33,19 @@ export async function selectTenants(client: Client, opts: SelectionOptions): Pro
   try {
     for await (const wf of client.workflow.list({ query })) ids.push(wf.typedSearchAttributes.get(TENANT_ID) ?? wf.workflowId.replace(/^tenant\//, ''));
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    // INVALID_ARGUMENT: the server could not parse the query.
-    if (code === 3 || /invalid query|failed to parse|unknown|not defined/i.test((err as Error).message)) {
+    // INVALID_ARGUMENT (3): the server could not parse the query or does not know an attribute in it.
+    if (grpcCodes(err).includes(3)) {
       throw new CliError(`--query ${JSON.stringify(opts.query)} is not a visibility query this server accepts: ${(err as Error).message}. Example: --query 'SyncStatus="auth-failed"'`);
     }
     throw err;
   }
   return ids.sort();
+}
+
+function grpcCodes(err: unknown): unknown[] {
+  const codes: unknown[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) codes.push((e as { code?: unknown }).code);
+  return codes;
 }
 
 export interface TenantOutcome {
