@@ -16,7 +16,7 @@ import path from 'node:path';
 import { AesGcmPayloadCodec, codecKeysFileFromEnv, ensureCodecKeyFile, loadCodecKeyring } from '../codec/index.js';
 import { tenantStatus } from '../control/tenants.js';
 import { allDemoTenantSettings } from '../devstack/demo-tenants.js';
-import { startEmbeddedStack } from '../devstack/embedded-stack.js';
+import { startEmbeddedStack, type EmbeddedStack } from '../devstack/embedded-stack.js';
 import { ONBOARDING_TENANT_ID, onboardingTenantSeed, writeOnboardingFiles } from '../devstack/onboarding-tenant.js';
 import { durationSeconds, integerAtLeast, parseProcessArgs, processProgram } from './commands/command.js';
 import { metricsPortFromEnv } from '../observability/runtime.js';
@@ -42,6 +42,7 @@ interval. Ctrl-C (or SIGTERM) stops everything.`,
 );
 
 const log = (msg: string) => console.log(`[start] ${msg}`);
+const STOP_DEADLINE_MS = 4_000;
 const dataDir = path.resolve(values.dataDir ?? path.join(PROJECT_ROOT, '.data', 'start'));
 const seed = generateDemoData({ seed: values.seed, tenants: values.tenants, employees: values.employees, days: values.days });
 // The installation's secret store and codec keys: the same ones the CLI and `npm run worker` use.
@@ -52,7 +53,27 @@ const codec = new AesGcmPayloadCodec(await loadCodecKeyring(process.env));
 const onboarding = values.onboardingTenant === 'none' ? undefined : onboardingTenantSeed(values.onboardingTenant);
 // npm start serves metrics and health by default (9464, Prometheus' conventional exporter port); TIMR_SYNC_METRICS_PORT moves it.
 const metricsPort = metricsPortFromEnv() ?? 9464;
-const stack = await startEmbeddedStack({
+// Installed before the stack starts: a signal while it comes up stops what is already running
+// (the dev server's exit hook kills its process) instead of leaving it behind.
+let stack: EmbeddedStack | undefined = undefined;
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down (worker, sandbox, dev server)…`);
+  // A supervisor's SIGKILL after its grace period (docker: 10 s) would leave the dev server
+  // running: past the deadline exit anyway, and the dev server's exit hook kills its process.
+  setTimeout(() => {
+    log(`shutdown not done after ${STOP_DEADLINE_MS / 1000} s: exiting`);
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
+  await stack?.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+stack = await startEmbeddedStack({
   seed,
   dataDir,
   ui: true,
@@ -64,17 +85,6 @@ const stack = await startEmbeddedStack({
   metricsPort,
 });
 if (stack.metricsUrl) log(`worker metrics: ${stack.metricsUrl}/metrics · health: ${stack.metricsUrl}/healthz, ${stack.metricsUrl}/readyz`);
-
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log(`${signal}: shutting down (worker, sandbox, dev server)…`);
-  await stack.stop();
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 const settings = allDemoTenantSettings(seed, { intervalSeconds: values.interval });
 await stack.startTenants(settings);

@@ -125,7 +125,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
     });
     const running = worker.run();
     stoppers.push(async () => {
-      worker.shutdown();
+      // The SDK runtime starts draining the worker on SIGINT/SIGTERM itself: wait for that one.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
     let metricsUrl: string | undefined;
