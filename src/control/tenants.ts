@@ -88,6 +88,17 @@ async function previousCarry(client: Client, tenantId: string): Promise<TenantCa
   }
 }
 
+/** A start that cannot take the credentials reference from the tenant's previous settings names none. */
+export class CredentialsRefRequired extends Error {
+  constructor(
+    readonly tenantId: string,
+    readonly why: string,
+  ) {
+    super(`tenant "${tenantId}": ${why}, so its settings must name credentialsRef, the tenant's entry in the secret store`);
+    this.name = 'CredentialsRefRequired';
+  }
+}
+
 function invalidSettings(tenantId: unknown, issues: { path: PropertyKey[]; message: string }[]): Error {
   const problems = issues.map((i) => `  - ${i.path.map(String).join('.') || '(settings)'}: ${i.message}`).join('\n');
   return new Error(`settings of tenant "${String(tenantId)}" are invalid:\n${problems}`);
@@ -99,11 +110,22 @@ function invalidSettings(tenantId: unknown, issues: { path: PropertyKey[]; messa
  * settings — `input` only changes what it names, unless `resetSettings` — and its sync state
  * (run numbering, quarantine, writes of unknown outcome, deletion watermark).
  */
-export async function startTenant(client: Client, input: TenantSettingsInput, opts: StartOptions = {}): Promise<StartResult> {
-  const given = TenantSettings.safeParse(input);
+export async function startTenant(client: Client, input: TenantSettingsInput | Omit<TenantSettingsInput, 'credentialsRef'>, opts: StartOptions = {}): Promise<StartResult> {
+  let previous: Awaited<ReturnType<typeof previousCarry>> | undefined;
+  let candidate = input;
+  if (!('credentialsRef' in input) || input.credentialsRef === undefined) {
+    // A restarted tenant keeps its credentials reference; only a first start must name one.
+    if (opts.resetSettings) throw new CredentialsRefRequired(input.tenantId, 'its settings are reset');
+    previous = await previousCarry(client, input.tenantId);
+    if (previous === 'running') return { handle: tenantHandle(client, input.tenantId), started: false };
+    if (previous === 'unreadable') throw new CredentialsRefRequired(input.tenantId, 'its previous settings could not be read (is a worker running?)');
+    if (!previous) throw new CredentialsRefRequired(input.tenantId, 'it has not run before');
+    candidate = { ...input, credentialsRef: previous.settings.credentialsRef };
+  }
+  const given = TenantSettings.safeParse(candidate);
   if (!given.success) throw invalidSettings((input as { tenantId?: unknown }).tenantId, given.error.issues);
   const tenantId = given.data.tenantId;
-  const previous = await previousCarry(client, tenantId);
+  previous ??= await previousCarry(client, tenantId);
   if (previous === 'running') return { handle: tenantHandle(client, tenantId), started: false };
 
   let settings = given.data;
@@ -115,7 +137,7 @@ export async function startTenant(client: Client, input: TenantSettingsInput, op
     state = restartedState(previous.state);
     restored = opts.resetSettings ? 'previous execution, settings reset' : 'previous execution';
     if (!opts.resetSettings) {
-      const merged = settingsOnRestart(previous.settings, input);
+      const merged = settingsOnRestart(previous.settings, candidate as TenantSettingsInput);
       if (!merged.success) throw invalidSettings(tenantId, merged.error.issues);
       settings = merged.data;
     }
@@ -270,8 +292,8 @@ export const retryQuarantined = (client: Client, tenantId: string, entryIds?: st
   );
 
 /** Tenant workflows known to the namespace's visibility store, newest first. */
-export async function listTenants(client: Client, opts: { includeClosed?: boolean } = {}): Promise<{ tenantId: string; workflowId: string; status: string; syncStatus?: string }[]> {
-  const query = `WorkflowType = 'tenantSyncWorkflow'${opts.includeClosed ? '' : " AND ExecutionStatus = 'Running'"}`;
+export async function listTenants(client: Client, opts: { includeClosed?: boolean; query?: string } = {}): Promise<{ tenantId: string; workflowId: string; status: string; syncStatus?: string }[]> {
+  const query = `WorkflowType = 'tenantSyncWorkflow'${opts.includeClosed ? '' : " AND ExecutionStatus = 'Running'"}${opts.query !== undefined ? ` AND (${opts.query})` : ''}`;
   const rows: { tenantId: string; workflowId: string; status: string; syncStatus?: string }[] = [];
   for await (const wf of client.workflow.list({ query })) {
     const tenantId = wf.typedSearchAttributes.get(TENANT_ID) ?? wf.workflowId.replace(/^tenant\//, '');

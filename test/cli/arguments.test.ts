@@ -107,10 +107,12 @@ describe('usage errors (exit 2, with the command usage)', () => {
 });
 
 describe('start validates the settings before connecting (exit 1, tenant and fields named)', () => {
-  it('requires a credentials reference', async () => {
-    const r = await cli(['start', 'acme']);
+  it('requires a credentials reference to check matching overrides', async () => {
+    const overridesFile = path.join(dir, 'overrides.json');
+    await writeFile(overridesFile, JSON.stringify({ sync: { matching: { overrides: { 'u-1': '4711' } } } }));
+    const r = await cli(['start', 'acme', '--config', overridesFile]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('tenant "acme": --credentials-ref is required');
+    expect(r.stderr).toContain('tenant "acme": --credentials-ref is required with matching overrides');
   });
 
   it('lists every invalid field', async () => {

@@ -130,6 +130,14 @@ describe('run summaries and tenant lists', () => {
     expect(lines[1]).toContain('4 transferred, 1 updated of 5 eligible');
   });
 
+  it('names a failed check as the check, without a run number or workflow id', () => {
+    const at = '2026-11-26T09:00:00Z';
+    const lines = renderRunSummary({ runNumber: 0, workflowId: '(check)', startedAt: at, finishedAt: at, outcome: 'auth-failed', error: 'timr rejected the client credentials' });
+    expect(lines[0]).toBe('the check auth-failed in 0s');
+    const row = { tenantId: 'acme', workflowId: 'tenant/acme', status: 'RUNNING', syncStatus: 'auth-failed', lastRun: { runNumber: 0, workflowId: '(check)', outcome: 'auth-failed' as const, finishedAt: at }, nextSyncAt: null, quarantined: 0 };
+    expect(lineWith(renderTenantList([row], { includeClosed: false, now: new Date('2026-11-26T09:00:05Z') }), 'acme', 'check auth-failed 5s ago')).toBeDefined();
+  });
+
   it('renders tenants as a table and says when there are none', () => {
     const now = new Date('2026-11-26T10:00:00Z');
     const rows = [
@@ -138,7 +146,7 @@ describe('run summaries and tenant lists', () => {
         workflowId: 'tenant/acme',
         status: 'RUNNING',
         syncStatus: 'active',
-        lastRun: { runNumber: 12, outcome: 'partial' as const, finishedAt: '2026-11-26T09:57:00Z' },
+        lastRun: { runNumber: 12, workflowId: 'tenant/acme/run/12', outcome: 'partial' as const, finishedAt: '2026-11-26T09:57:00Z' },
         nextSyncAt: '2026-11-26T10:12:00Z',
         quarantined: 3,
       },

@@ -241,7 +241,8 @@ describe('timr-sync against a running tenant workflow', () => {
     const r = await cli('start', refusedTenant, '--credentials-ref', credentialsRef, '--config', settingsFile, '--task-queue', taskQueue);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/names Personio person 99999999, which does not exist/);
-    const listed = await cli('tenants', '--all');
+    const listed = await cli('tenants', '--all', '--query', `TenantId = '${refusedTenant}'`);
+    expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).not.toContain(refusedTenant);
   });
 
@@ -345,13 +346,14 @@ describe('timr-sync against a running tenant workflow', () => {
     const view = await statusJson();
     const last = view.recentRuns[0]!;
     await eventually('the tenant in the list as active', async () => {
-      const r = await cli('tenants');
+      // Only this file's tenant: the shared dev server holds other files' tenants too.
+      const r = await cli('tenants', '--query', `TenantId = '${tenantId}'`);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.split('\n')[0]).toMatch(/^TENANT\s+SYNC STATUS\s+LAST RUN\s+NEXT SYNC\s+QUARANTINED\s+WORKFLOW$/);
       const row = r.stdout.split('\n').find((l) => l.startsWith(`${tenantId} `));
       return row !== undefined && new RegExp(`^${tenantId}\\s+active\\s+#${last.runNumber} ${last.outcome} \\S+( \\S+)? ago\\s+in \\S+( \\S+)?\\s+0\\s+tenant/${tenantId}$`).test(row);
     });
-    const json = await cli('tenants', '--json');
+    const json = await cli('tenants', '--json', '--query', `TenantId = '${tenantId}'`);
     const row = (JSON.parse(json.stdout) as TenantRow[]).find((t) => t.tenantId === tenantId)!;
     expect(row).toMatchObject({ syncStatus: 'active', lastRun: { runNumber: last.runNumber, outcome: last.outcome }, nextSyncAt: view.nextSyncAt, quarantined: 0 });
   });
@@ -404,18 +406,23 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(pause.stderr).toContain(`timr-sync start ${tenantId}`);
 
     await eventually('the closed tenant in tenants --all', async () => {
-      const r = await cli('tenants', '--all');
+      const r = await cli('tenants', '--all', '--query', `TenantId = '${tenantId}'`);
       return r.stdout.split('\n').some((l) => l.startsWith(tenantId) && /stopped/.test(l));
     });
-    const running = await cli('tenants', '--json');
+    const running = await cli('tenants', '--json', '--query', `TenantId = '${tenantId}'`);
     expect((JSON.parse(running.stdout) as { tenantId: string }[]).some((t) => t.tenantId === tenantId)).toBe(false);
 
-    // Started again, it is the same tenant: the settings changed by config above are still there.
-    const restarted = await cli('start', tenantId, '--credentials-ref', credentialsRef, '--task-queue', taskQueue);
+    // Started again, it is the same tenant: the settings changed by config above are still there,
+    // its credentials reference too (a tenant that never ran has to name one).
+    const neverRan = await cli('start', `${tenantId}-new`, '--task-queue', taskQueue);
+    expect(neverRan.code).toBe(1);
+    expect(neverRan.stderr).toContain(`tenant "${tenantId}-new": --credentials-ref is required (or "credentialsRef" in the --config file): it has not run before`);
+    const restarted = await cli('start', tenantId, '--task-queue', taskQueue);
     expect(restarted.code, restarted.stderr).toBe(0);
     expect(restarted.stdout).toContain(`started tenant ${tenantId} with its previous settings, quarantine and run numbering`);
     const view = await statusJson();
     expect(view.settings.intervalSeconds).toBe(1800);
+    expect(view.settings.credentialsRef).toBe(credentialsRef);
     expect(view.settings.sync.matching.overrides[unmatchedUser.id]).toBe(hiddenPersonId);
     expect(view.runCount).toBeGreaterThan(0);
   });
@@ -439,6 +446,15 @@ describe('timr-sync against a running tenant workflow', () => {
     expect(pause.code).toBe(1);
     expect(pause.stderr.trim().split('\n')).toHaveLength(1);
     expect(pause.stderr).toContain('is a worker running on its task queue');
+
+    // One tenant no worker answers for holds up the list once, not once per tenant: the live
+    // columns share the answer timeout, and the answered tenant still has them.
+    const t1 = Date.now();
+    const listed = await cliWith(impatient, 'tenants', '--query', `TenantId IN ('${tenantId}', '${idleTenantId}')`);
+    expect(Date.now() - t1).toBeLessThan(10_000);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${idleTenantId}\\s+active\\s+\\?\\s+\\?\\s+\\?\\s+tenant/${idleTenantId}$`, 'm'));
+    expect(listed.stdout).toMatch(new RegExp(`^${tenantId}\\s+active\\s+#\\d+ `, 'm'));
 
     const syncNow = await cliWith(impatient, 'sync-now', idleTenantId);
     expect(syncNow.code).toBe(1);

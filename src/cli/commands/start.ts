@@ -1,4 +1,4 @@
-import { checkMatchingOverrides, startTenant } from '../../control/tenants.js';
+import { checkMatchingOverrides, CredentialsRefRequired, startTenant } from '../../control/tenants.js';
 import { TenantSettings, type TenantSettingsInput } from '../../domain/tenant-settings.js';
 import { answerQuickly } from './answer-deadline.js';
 import { TASK_QUEUE, tenantWorkflowId } from '../../workflows/ids.js';
@@ -31,11 +31,9 @@ export async function buildStartSettings(
   if (values['credentials-ref'] !== undefined) candidate = setPath(candidate, ['credentialsRef'], values['credentials-ref']);
   if (values.interval !== undefined) candidate = setPath(candidate, ['intervalSeconds'], parseDurationSeconds(values.interval, '--interval'));
   if (values.timezone !== undefined) candidate = setPath(candidate, ['sync', 'timezone'], values.timezone);
-  if (candidate.credentialsRef === undefined) {
-    throw new CliError(`tenant "${tenantId}": --credentials-ref is required (or "credentialsRef" in the --config file); it names the tenant's entry in the secret store`);
-  }
   checkKnownSettingKeys(tenantId, candidate, fix);
-  const parsed = TenantSettings.safeParse(candidate);
+  // Without a reference (a restart keeps the previous one) the rest is still checked before connecting.
+  const parsed = TenantSettings.safeParse(candidate.credentialsRef === undefined ? { ...candidate, credentialsRef: 'unset' } : candidate);
   if (!parsed.success) throw invalidSettingsError(tenantId, parsed.error.issues, fix);
   return { settings: parsed.data, given: candidate };
 }
@@ -77,15 +75,30 @@ task queue): one naming a Personio person that does not exist refuses the start.
       .action(
         ctx.run(async (tenantId, values) => {
           // Validated before connecting: a typo should not need a server to be reported.
-          const { settings, given } = await buildStartSettings(tenantId, { ...values, ...(values.credentialsRef !== undefined && { 'credentials-ref': values.credentialsRef }) });
+          const { settings: parsed, given } = await buildStartSettings(tenantId, { ...values, ...(values.credentialsRef !== undefined && { 'credentials-ref': values.credentialsRef }) });
           const taskQueue = values.taskQueue ?? TASK_QUEUE;
+          const refGiven = given.credentialsRef !== undefined;
+          if (!refGiven && Object.keys(parsed.sync.matching.overrides).length > 0) {
+            throw new CliError(`tenant "${tenantId}": --credentials-ref is required with matching overrides (they are checked against Personio with those credentials)`);
+          }
+          let settings: TenantSettings | undefined = refGiven ? parsed : undefined;
           // Overrides given here are checked against Personio before anything starts (a worker of the queue reads it).
-          const warnings = await answerQuickly(ctx, (client) => checkMatchingOverrides(client, settings, settings.sync.matching.overrides, taskQueue));
+          const warnings = await answerQuickly(ctx, (client) => checkMatchingOverrides(client, parsed, parsed.sync.matching.overrides, taskQueue));
           for (const w of warnings) printLines(ctx.io.stderr, `warning: ${w.message}`);
-          const { started, restored } = await startTenant(await ctx.client(), given as TenantSettingsInput, { taskQueue, ...(values.resetSettings && { resetSettings: true }) });
+          let result: Awaited<ReturnType<typeof startTenant>>;
+          try {
+            result = await startTenant(await ctx.client(), given as TenantSettingsInput, { taskQueue, ...(values.resetSettings && { resetSettings: true }) });
+          } catch (err) {
+            if (err instanceof CredentialsRefRequired) {
+              throw new CliError(`tenant "${tenantId}": --credentials-ref is required (or "credentialsRef" in the --config file): ${err.why}; it names the tenant's entry in the secret store`);
+            }
+            throw err;
+          }
+          const { started, restored } = result;
+          settings = result.settings ?? settings;
           const workflowId = tenantWorkflowId(tenantId);
           if (values.json) {
-            printLines(ctx.io.stdout, JSON.stringify({ tenantId, workflowId, taskQueue, started, ...(restored && { restored }), settings }, null, 2));
+            printLines(ctx.io.stdout, JSON.stringify({ tenantId, workflowId, taskQueue, started, ...(restored && { restored }), ...(settings && { settings }) }, null, 2));
             return 0;
           }
           if (!started) {

@@ -33,13 +33,18 @@ export async function selectTenants(client: Client, opts: SelectionOptions): Pro
   try {
     for await (const wf of client.workflow.list({ query })) ids.push(wf.typedSearchAttributes.get(TENANT_ID) ?? wf.workflowId.replace(/^tenant\//, ''));
   } catch (err) {
-    // INVALID_ARGUMENT (3): the server could not parse the query or does not know an attribute in it.
-    if (grpcCodes(err).includes(3)) {
-      throw new CliError(`--query ${JSON.stringify(opts.query)} is not a visibility query this server accepts: ${(err as Error).message}. Example: --query 'SyncStatus="auth-failed"'`);
-    }
-    throw err;
+    throw badQueryError(err, opts.query);
   }
   return ids.sort();
+}
+
+/** A refused --query as one line with an example; any other error as it is. */
+export function badQueryError(err: unknown, query: string | undefined): unknown {
+  // INVALID_ARGUMENT (3): the server could not parse the query or does not know an attribute in it.
+  if (query !== undefined && grpcCodes(err).includes(3)) {
+    return new CliError(`--query ${JSON.stringify(query)} is not a visibility query this server accepts: ${(err as Error).message}. Example: --query 'SyncStatus="auth-failed"'`);
+  }
+  return err;
 }
 
 function grpcCodes(err: unknown): unknown[] {

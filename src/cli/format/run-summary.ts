@@ -21,9 +21,11 @@ export function formatCounts(counts: RunCounts): string {
   return parts.length === 0 ? `nothing changed (${eligible})` : `${parts.join(', ')} of ${eligible}`;
 }
 
-export function runLabel(run: RunSummary): string {
-  // The tenant workflow records a failed work check under the pseudo-id "(check)".
-  return run.workflowId === '(check)' ? 'check' : `#${run.runNumber}`;
+// The tenant workflow records a failed work check under this pseudo-id (and run number 0).
+const CHECK_ID = '(check)';
+
+export function runLabel(run: Pick<RunSummary, 'runNumber' | 'workflowId'>): string {
+  return run.workflowId === CHECK_ID ? 'check' : `#${run.runNumber}`;
 }
 
 /** What a run did in one phrase: its counts, or its error. */
@@ -34,7 +36,8 @@ export function runDetail(run: RunSummary): string {
 
 /** The lines `sync-now` prints for the run it waited for. */
 export function renderRunSummary(run: RunSummary): string[] {
-  const lines = [`run ${runLabel(run)} ${run.outcome} in ${formatElapsed(run.startedAt, run.finishedAt)} (${run.workflowId})`];
+  const took = formatElapsed(run.startedAt, run.finishedAt);
+  const lines = [run.workflowId === CHECK_ID ? `the check ${run.outcome} in ${took}` : `run #${run.runNumber} ${run.outcome} in ${took} (${run.workflowId})`];
   if (run.counts) lines.push(`  ${formatCounts(run.counts)}`);
   if (run.error) lines.push(`  error: ${run.error}`);
   return lines;

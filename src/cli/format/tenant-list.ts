@@ -1,11 +1,12 @@
 import type { listTenants } from '../../control/tenants.js';
 import type { RunSummary } from '../../workflows/types.js';
 import { formatRelative } from './durations.js';
+import { runLabel } from './run-summary.js';
 import { renderTable } from './table.js';
 
 export type TenantRow = Awaited<ReturnType<typeof listTenants>>[number] & {
   /** From the tenant's status query; absent when it did not answer (closed, or no worker). */
-  lastRun?: Pick<RunSummary, 'runNumber' | 'outcome' | 'finishedAt'> | null;
+  lastRun?: Pick<RunSummary, 'runNumber' | 'workflowId' | 'outcome' | 'finishedAt'> | null;
   nextSyncAt?: string | null;
   quarantined?: number;
   /** Why the live columns are empty. */
@@ -15,7 +16,7 @@ export type TenantRow = Awaited<ReturnType<typeof listTenants>>[number] & {
 function lastRunCell(r: TenantRow, now: Date): string {
   if (r.lastRun === undefined) return '?';
   if (r.lastRun === null) return '-';
-  return `#${r.lastRun.runNumber} ${r.lastRun.outcome} ${formatRelative(new Date(r.lastRun.finishedAt), now)}`;
+  return `${runLabel(r.lastRun)} ${r.lastRun.outcome} ${formatRelative(new Date(r.lastRun.finishedAt), now)}`;
 }
 
 function nextSyncCell(r: TenantRow, now: Date): string {
