@@ -5,7 +5,7 @@
  */
 import type { BackfillPreview } from '../../activities/contracts.js';
 import { previewBackfill, startBackfill, tenantStatus, waitForBackfill } from '../../control/tenants.js';
-import { describeFateCounts, fateCounts } from '../../domain/entry-fates.js';
+import { describeFateCounts, fateCounts, totalEntries } from '../../domain/entry-fates.js';
 import { backfillLine } from '../../workflows/tenant-manager.js';
 import type { BackfillState } from '../../workflows/types.js';
 import { answerQuickly } from './answer-deadline.js';
@@ -22,12 +22,13 @@ function calendarDate(option: string): (value: string) => string {
   };
 }
 
-function renderPreview(tenantId: string, p: BackfillPreview): string[] {
+export function renderPreview(tenantId: string, p: BackfillPreview): string[] {
   const lines = [
     `backfill of ${tenantId} ${p.range.from} to ${p.range.to} would transfer ${p.wouldTransfer} entr${p.wouldTransfer === 1 ? 'y' : 'ies'}` +
       `${p.wouldUpdate ? `, update ${p.wouldUpdate}` : ''}${p.wouldRelock ? `, relock ${p.wouldRelock}` : ''} and quarantine ${p.quarantined}, in ${p.runs} run(s); nothing was written`,
-    `  every entry of those days: ${describeFateCounts(fateCounts(p.fates))}`,
   ];
+  // The planned and the quarantined entries are not among the plan's fates: say only what the rest became.
+  if (totalEntries(p.fates) > 0) lines.push(`  the other entries of those days: ${describeFateCounts(fateCounts(p.fates))}`);
   if (p.sample.length) lines.push(`  e.g. ${p.sample.slice(0, 5).map((s) => `${s.employee} ${s.date}`).join(', ')}${p.wouldTransfer > 5 ? ' …' : ''}`);
   if (p.quarantineSample.length) {
     lines.push('  would be quarantined:');
