@@ -179,6 +179,8 @@ export const PlanInput = TenantRef.extend({
   typesDigest: z.string().nullable().optional(),
   /** A backfill run: these days instead of the look-back window. */
   range: DateRange.optional(),
+  /** The check only: writes of unknown outcome the tenant carries (for the worker's metrics; absent from older tenants). */
+  unresolvedWrites: z.number().int().nonnegative().optional(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
 

@@ -24,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     reportWorkerHealth,
 
     async checkForWork(input: Omit<PlanInput, 'runId' | 'chunkSize'>) {
+      if (input.unresolvedWrites !== undefined) metrics.unresolvedWrites.set({ tenant: input.tenantId }, input.unresolvedWrites);
       return withTenant(deps, input, ({ timr }) => checkTenantWork(timr, input));
     },
 

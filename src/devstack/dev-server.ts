@@ -8,7 +8,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ALL_SEARCH_ATTRIBUTES } from '../domain/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES, CLI_TYPE_NAME } from '../domain/search-attributes.js';
 import { freePort } from './free-port.js';
 import { missingToolHelp, resolveTool, TEMPORAL_CLI, toolVersion } from './temporal-cli.js';
 
@@ -38,16 +38,7 @@ export interface DevServer {
 }
 
 function searchAttributeArgs(): string[] {
-  const typeName: Record<string, string> = {
-    KEYWORD: 'Keyword',
-    TEXT: 'Text',
-    INT: 'Int',
-    DOUBLE: 'Double',
-    BOOL: 'Bool',
-    DATETIME: 'Datetime',
-    KEYWORD_LIST: 'KeywordList',
-  };
-  return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${typeName[k.type]}`]);
+  return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAME[k.type]}`]);
 }
 
 async function waitForFrontend(address: string, namespace: string, deadline: number, child?: ChildProcess): Promise<void> {

@@ -32,6 +32,13 @@ export const entriesQuarantined = new Gauge({
   registers: [registry],
 });
 
+export const unresolvedWrites = new Gauge({
+  name: 'timr_sync_unresolved_writes',
+  help: "Writes of unknown outcome (a post or lock whose answer was lost) the tenant carries until a run resolves them against both vendors, as of its latest check.",
+  labelNames: ['tenant'] as const,
+  registers: [registry],
+});
+
 export const oldestUntransferredAge = new Gauge({
   name: 'timr_sync_oldest_untransferred_entry_age_seconds',
   help: "Age of the oldest finished entry the tenant's latest plan still had to transfer or quarantined (0: none).",

@@ -6,15 +6,34 @@
  * Every side effect is an activity whose completion is recorded in history, so replay never
  * repeats one.
  */
-import { ActivityCancellationType, CancellationScope, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/index.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
+import { RUN_OUTCOME, runOutcomeKeyword, TENANT_ID } from '../domain/search-attributes.js';
 import { runLedgerQuery, runReportQuery } from './messages.js';
 import { RunSaga, type RunActivities } from './run-saga.js';
+import { runCountsPhrase } from './tenant-manager.js';
 import type { SyncRunInput, SyncRunReport } from './types.js';
 
 type Acts = SyncActivities;
+
+/**
+ * The patch behind the search attributes support queries in the UI: TenantId on runs (set by the
+ * tenant at the start), RunOutcome when a run ends, QuarantinedCount and the RunOutcome keyword
+ * as LastRunOutcome on tenants. Histories from before have none of these commands.
+ */
+export const UI_SEARCH_ATTRIBUTES_PATCH = 'ui-search-attributes';
 
 export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunReport> {
   const { settings } = input;
@@ -82,10 +101,14 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
   setHandler(runReportQuery, () => saga.report());
   setCurrentDetails(`**${settings.tenantId}** sync run ${input.runNumber}: running (progress: the \`ledger\` query)`);
   const report = await saga.run();
+  const keyword = runOutcomeKeyword(report.outcome, report.counts.quarantined);
+  // TenantId again: a run its tenant started before the patch has none yet.
+  if (patched(UI_SEARCH_ATTRIBUTES_PATCH)) upsertSearchAttributes([{ key: TENANT_ID, value: settings.tenantId }, { key: RUN_OUTCOME, value: keyword }]);
   // The UI's "current details": what became of the window's entries, without decoding the result.
   setCurrentDetails(
     [
-      `**${settings.tenantId}** sync run ${input.runNumber}: ${report.outcome}`,
+      `**${settings.tenantId}** sync run ${input.runNumber}: **${keyword}**`,
+      `Counts: ${runCountsPhrase(report.counts)}${report.error ? `; error: ${report.error}` : ''}`,
       `Entries: ${describeFateCounts(fateCounts(report.fates))}`,
       `Details: \`timr-sync report ${settings.tenantId} --run ${input.runNumber}\``,
     ].join('\n\n'),

@@ -16,12 +16,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuditInput, AuditResult, DateRange, EntryFates, QuarantinedEntry, WindowFates } from '../activities/contracts.js';
 import { describeFateCounts, fateCounts, FateTally } from '../domain/entry-fates.js';
+import { runOutcomeKeyword, type RunOutcomeKeyword } from '../domain/search-attributes.js';
 import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
 import { describeFindings } from '../domain/audit-findings.js';
 import { auditWorkflowId, runWorkflowId } from './ids.js';
 import { NO_CHANGE } from './messages.js';
 import { checkSettingsChange } from './settings-validation.js';
-import type { AuditOutcome, AuditSummary, BackfillState, RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
+import type { AuditOutcome, AuditSummary, BackfillState, RunCounts, RunSummary, SyncRunInput, SyncRunReport, TenantCarry, TenantFinalView, TenantState, TenantStatus, TenantStatusView, TenantWorkflowInput, WindowView } from './types.js';
 
 const RECENT_RUNS = 10;
 /**
@@ -101,9 +102,38 @@ const noChange = (message: string) => ApplicationFailure.create({ type: NO_CHANG
 
 const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text);
 
+/** "12 transferred, 2 updated, 5 quarantined, 0 failed" — a run's counts, for the Temporal UI. */
+export function runCountsPhrase(c: RunCounts): string {
+  const parts: [number, string][] = [
+    [c.transferred, 'transferred'],
+    [c.updated, 'updated'],
+    [c.relocked, 'relocked'],
+    [c.deleted, 'deleted'],
+    [c.quarantined, 'quarantined'],
+    [c.failed, 'failed'],
+    [c.deferred, 'deferred'],
+    [c.unresolved, 'unresolved'],
+    [c.notStarted, 'not started'],
+  ];
+  // Transferred, quarantined and failed always: "0 failed" is an answer support looks for.
+  const always = new Set(['transferred', 'quarantined', 'failed']);
+  return `${c.eligible} eligible: ${parts
+    .filter(([n, label]) => n > 0 || always.has(label))
+    .map(([n, label]) => `${n} ${label}`)
+    .join(', ')}`;
+}
+
+/** The RunOutcome keyword of a recorded run (quarantined entries make a success "succeeded-with-quarantine"). */
+export function runSummaryKeyword(run: RunSummary): RunOutcomeKeyword {
+  return runOutcomeKeyword(run.outcome, run.counts?.quarantined ?? 0);
+}
+
 export interface TenantHooks {
-  /** Publishes the search attributes (status, last outcome); a no-op in unit tests. */
-  publish(attributes: { tenantId: string; status: TenantStatus; lastRunOutcome: string }): void;
+  /**
+   * Publishes the search attributes (status, last outcome, quarantine count); a no-op in unit
+   * tests. `lastRunOutcome` is the run's outcome as recorded, `lastRunKeyword` its RunOutcome keyword.
+   */
+  publish(attributes: { tenantId: string; status: TenantStatus; lastRunOutcome: string; lastRunKeyword: string; quarantineCount: number }): void;
   /** Shows the tenant's "current details" (markdown) in the Temporal UI. */
   details?(markdown: string): void;
 }
@@ -182,7 +212,7 @@ export class TenantManager {
       cycles: s.cycles,
       recentRuns: s.recentRuns,
       quarantined: s.quarantined,
-      quarantineCount: s.quarantineCount ?? s.quarantined.length,
+      quarantineCount: this.quarantineCount,
       heldCount: Object.keys(this.held).length,
       unresolved: s.unresolved ?? [],
       window: s.window ?? null,
@@ -194,15 +224,42 @@ export class TenantManager {
   }
 
   publish(): void {
-    this.hooks.publish({ tenantId: this.tenantId, status: this.state.status, lastRunOutcome: this.state.recentRuns[0]?.outcome ?? 'none' });
+    const last = this.state.recentRuns[0];
+    this.hooks.publish({
+      tenantId: this.tenantId,
+      status: this.state.status,
+      lastRunOutcome: last?.outcome ?? 'none',
+      lastRunKeyword: last ? runSummaryKeyword(last) : 'none',
+      quarantineCount: this.quarantineCount,
+    });
     this.hooks.details?.(this.details());
   }
 
-  /** Status, the window by fate and the decisions to make, as the Temporal UI shows them. */
+  /** Quarantined entries in the window in all (state of older versions: the list is all of them). */
+  get quarantineCount(): number {
+    return this.state.quarantineCount ?? this.state.quarantined.length;
+  }
+
+  /**
+   * The tenant's "current details" in the Temporal UI: status, next sync, the last run with its
+   * counts, the quarantine, the window by fate and the decisions to make.
+   */
   details(): string {
     const s = this.state;
     const last = s.recentRuns[0];
-    const lines = [`**${this.tenantId}** is ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}${last ? ` · last run #${last.runNumber} ${last.outcome}` : ''}`];
+    const next = s.status === 'active' ? (s.nextSyncAt ? `next sync at ${s.nextSyncAt}` : this.inCycle ? 'syncing now' : 'next sync right away') : 'no sync scheduled';
+    const lines = [`**${this.tenantId}** is **${s.status}**${s.statusReason ? ` (${s.statusReason})` : ''} · ${next}`];
+    if (last) {
+      const counts = last.counts ? ` — ${runCountsPhrase(last.counts)}` : '';
+      const run = last.runNumber > 0 ? `run #${last.runNumber}` : 'check before a run';
+      lines.push(`Last run: ${run} **${runSummaryKeyword(last)}** at ${last.finishedAt}${counts}${last.error ? `; error: ${last.error}` : ''}`);
+    } else {
+      lines.push('Last run: none yet');
+    }
+    const quarantined = this.quarantineCount;
+    lines.push(quarantined > 0 ? `Quarantined entries: **${quarantined}** — see \`timr-sync quarantine ${this.tenantId}\`` : 'Quarantined entries: 0');
+    const unresolved = s.unresolved?.length ?? 0;
+    if (unresolved > 0) lines.push(`Writes of unknown outcome: ${unresolved} (resolved by the next run)`);
     const phrase = windowPhrase(s.window);
     if (phrase && s.window) lines.push(`Entries in the look-back window (${s.window.source === 'run' ? `run #${s.window.runNumber}` : 'check'} at ${s.window.at}): ${phrase}`);
     if (s.window?.changes) lines.push(`Changed in timr since (checks until ${s.window.changes.at}): ${describeFateCounts(fateCounts(s.window.changes.fates))}`);
@@ -362,6 +419,8 @@ export class TenantManager {
   scheduleNext(nowMs: number): number {
     const at = nowMs + this.settings.intervalSeconds * 1000;
     this.state.nextSyncAt = new Date(at).toISOString();
+    // The details name the next sync (setting them is no command: replay is unaffected).
+    this.hooks.details?.(this.details());
     return at - nowMs;
   }
 
@@ -370,6 +429,7 @@ export class TenantManager {
     this.state.nextSyncAt = null;
     this.inCycle = true;
     this.cycleRun = null;
+    this.hooks.details?.(this.details());
   }
 
   endCycle(): void {
@@ -396,6 +456,8 @@ export class TenantManager {
       changeWatermark: this.state.changeWatermark ?? null,
       lastFullPassAt: this.state.lastFullPassAt ?? null,
       typesDigest: this.state.typesDigest ?? null,
+      // For the worker's metrics only (workflow code records none itself).
+      unresolvedWrites: this.state.unresolved?.length ?? 0,
     };
   }
 

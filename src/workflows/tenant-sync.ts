@@ -22,7 +22,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SyncActivities } from '../activities/index.js';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
-import { LAST_RUN_OUTCOME, SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
+import { LAST_RUN_OUTCOME, QUARANTINED_COUNT, SYNC_STATUS, TENANT_ID } from '../domain/search-attributes.js';
 import { failureMessage, isAuthFailure } from './failure-chain.js';
 import {
   auditUpdate,
@@ -38,7 +38,7 @@ import {
   updateConfigUpdate,
 } from './messages.js';
 import { auditWorkflow } from './audit.js';
-import { syncRunWorkflow } from './sync-run.js';
+import { syncRunWorkflow, UI_SEARCH_ATTRIBUTES_PATCH } from './sync-run.js';
 import { TenantManager } from './tenant-manager.js';
 import type { AuditResult } from '../activities/contracts.js';
 import type { AuditOutcome, SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
@@ -46,12 +46,17 @@ import { continueAsNewOnTargetVersion, newWorkerVersionAvailable } from './versi
 
 export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantFinalView> {
   const tenant = new TenantManager(input, {
-    publish: (a) =>
+    publish: (a) => {
+      // QuarantinedCount, the RunOutcome keywords and the runs' TenantId came later: histories
+      // from before carry none of them (the first call, at the start, places the marker).
+      const uiAttributes = patched(UI_SEARCH_ATTRIBUTES_PATCH);
       upsertSearchAttributes([
         { key: TENANT_ID, value: a.tenantId },
         { key: SYNC_STATUS, value: a.status },
-        { key: LAST_RUN_OUTCOME, value: a.lastRunOutcome },
-      ]),
+        { key: LAST_RUN_OUTCOME, value: uiAttributes ? a.lastRunKeyword : a.lastRunOutcome },
+        ...(uiAttributes ? [{ key: QUARANTINED_COUNT, value: a.quarantineCount }] : []),
+      ]);
+    },
     details: (markdown) => setCurrentDetails(markdown),
   });
   const { tenantId } = tenant;
@@ -136,6 +141,8 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
           // Run ids are never reused: two runs under one id would read as one in the UI and in reports.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           staticSummary: `${tenantId}: sync run ${runNumber}`,
+          // Support filters a tenant's runs by TenantId (the run adds RunOutcome when it ends).
+          ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
         });
         tenant.runStarted();
       } catch (err) {

@@ -82,6 +82,8 @@ describe('worker metrics, JSON logs and health', () => {
         quarantinedSomewhere = true;
         expect(age).toBeGreaterThan(3600);
       }
+      // Set by the cheap check of every cycle: what the tenant carries (its latest run left none here).
+      expect(sample(text, 'timr_sync_unresolved_writes', { tenant: t.id })).toBe(status.unresolved.length);
       expect(sample(text, 'timr_sync_plan_duration_seconds_count', { tenant: t.id })).toBeGreaterThanOrEqual(1);
       expect(sample(text, 'timr_sync_run_duration_seconds', { tenant: t.id })).toBeGreaterThan(0);
     }

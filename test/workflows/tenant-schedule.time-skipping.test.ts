@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { resolveTool, TEMPORAL_TEST_SERVER } from '../../src/devstack/temporal-cli.js';
 import { TenantSettings } from '../../src/domain/tenant-settings.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes.js';
+import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { statusQuery, updateConfigUpdate } from '../../src/workflows/messages.js';
 import { workflowBundle } from '../helpers/temporal.js';
@@ -22,7 +23,9 @@ describe('tenant schedule (time-skipping server)', () => {
     // Like the dev server's --search-attribute flags: the workflow publishes these.
     await env.connection.operatorService.addSearchAttributes({
       namespace: 'default',
-      searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(
+        ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === SearchAttributeType.INT ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      ),
     });
   });
   afterAll(async () => {

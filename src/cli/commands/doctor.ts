@@ -9,7 +9,7 @@ import { endpointsFromEnv } from '../../activities/deps.js';
 import { PersonioClient } from '../../clients/personio/client.js';
 import { TimrClient } from '../../clients/timr/client.js';
 import { payloadCodecFromEnv } from '../../codec/index.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES, CLI_TYPE_NAME } from '../../domain/search-attributes.js';
 import { redactSecrets, secretStoreFromEnv, type TenantSecrets } from '../../secrets/index.js';
 import { printLines } from './cli-io.js';
 import type { CommandModule } from './command.js';
@@ -64,15 +64,15 @@ async function temporalChecks(env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> {
   try {
     const res = await withTimeout(connection.operatorService.listSearchAttributes({ namespace }), 'search attributes');
     const custom = res.customAttributes ?? {};
-    const missing = ALL_SEARCH_ATTRIBUTES.map((k) => k.name).filter((name) => !(name in custom));
+    const missing = ALL_SEARCH_ATTRIBUTES.filter((k) => !(k.name in custom));
     checks.push(
       missing.length === 0
         ? { name: 'search-attributes', ok: true, detail: `registered: ${ALL_SEARCH_ATTRIBUTES.map((k) => k.name).join(', ')}` }
         : {
             name: 'search-attributes',
             ok: false,
-            detail: `missing in namespace ${namespace}: ${missing.join(', ')}`,
-            fix: `npm run temporal:provision, or: ${missing.map((n) => `temporal operator search-attribute create --namespace ${namespace} --name ${n} --type Keyword`).join(' && ')}`,
+            detail: `missing in namespace ${namespace}: ${missing.map((k) => k.name).join(', ')}`,
+            fix: missing.map((k) => `temporal operator search-attribute create --namespace ${namespace} --name ${k.name} --type ${CLI_TYPE_NAME[k.type]}`).join(' && '),
           },
     );
   } catch (err) {
