@@ -198,6 +198,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
           args: [args],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           staticSummary: `${tenantId}: audit ${number}${scheduled ? ' (scheduled)' : ''}`,
+          ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
         });
         tenant.recordAudit(
           { number, workflowId, at: result.at, scheduled, clean: result.clean, counts: result.counts, repairable: result.repair.entries + result.repair.removals },
@@ -256,6 +257,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: `${tenantId}: backfill run ${runNumber} (${range.from} to ${range.to})`,
+        ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
       });
       tenant.runStarted();
     } catch (err) {
