@@ -1,10 +1,10 @@
 /**
  * What the sync activities run on: where the vendors are, where secrets live, and the shared
- * Personio limiter. Built once per worker process; the secrets are read at every call so a
+ * Personio limits. Built once per worker process; the secrets are read at every call so a
  * credential rotation needs no restart.
  */
 import { PersonioClient } from '../clients/personio/client.js';
-import type { RateLimiter } from '../clients/rate-limiter.js';
+import type { PersonioLimits } from '../clients/rate-limiter.js';
 import { TimrClient } from '../clients/timr/client.js';
 import type { SecretStore, TenantSecrets } from '../secrets/index.js';
 import type { TenantRef } from './contracts.js';
@@ -36,8 +36,8 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): VendorEn
 export interface ActivityDeps {
   endpoints: VendorEndpoints;
   secrets: SecretStore;
-  /** Shared by every tenant in this process; defaults to the process-wide limiter. */
-  personioLimiter?: RateLimiter;
+  /** Per-tenant and per-IP Personio limits of this process; defaults to the process-wide ones. */
+  personioLimits?: PersonioLimits;
   /** Per HTTP call; an activity attempt may make many. */
   httpTimeoutMs?: number;
 }
@@ -62,7 +62,7 @@ export function clientsFor(deps: ActivityDeps, ref: TenantRef, secrets: TenantSe
       tenantId: ref.tenantId,
       baseUrl: deps.endpoints.personioBaseUrl,
       credentials: secrets.personio,
-      ...(deps.personioLimiter !== undefined && { limiter: deps.personioLimiter }),
+      ...(deps.personioLimits !== undefined && { limits: deps.personioLimits }),
       ...timeout,
     }),
   };

@@ -11,14 +11,13 @@ import got, { RequestError, type Got, type Method } from 'got';
 import type { z } from 'zod';
 import {
   AuthRejectedError,
-  RateLimitedError,
   ResponseShapeError,
   TransientError,
   ValidationRejectedError,
   type RequestContext,
   type Vendor,
 } from './errors.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RequestLimiter } from './rate-limiter.js';
 import { limiterWait, vendorRateLimited, vendorRequests } from '../observability/metrics.js';
 import { describeIssues, errorFromResponse, type RawResponse } from './response-errors.js';
 import { RETRY_PROFILES, withRetries, type RetryProfile } from './retry.js';
@@ -36,7 +35,8 @@ export interface VendorHttpOptions {
   /** Schema of a successful token response. */
   tokenSchema: z.ZodType<{ access_token: string; expires_in: number }>;
   timeoutMs?: number;
-  limiter?: RateLimiter;
+  /** Paces this client's requests and hears every answer (429s and `x-ratelimit-*` headers slow this client only). */
+  limiter?: RequestLimiter;
   tokenCache?: TokenCache;
   /** Extra headers on every API call (Personio partner/app ids). */
   headers?: Record<string, string>;
@@ -44,8 +44,6 @@ export interface VendorHttpOptions {
   retries?: number;
   /** Backoff before retry n is n × this (default: the `call` profile's). */
   retryBackoffMs?: number;
-  /** Global pause on a 429 that carries no Retry-After (default 1 s). */
-  rateLimitPauseMs?: number;
   /** Until when a 429 is waited out in-process without counting as a try (see RetryProfile). */
   rateLimitUntil?: () => number | undefined;
 }
@@ -76,7 +74,6 @@ export class VendorHttp {
   private readonly tokenCache: TokenCache;
   private readonly tokenKey: TokenKey;
   private readonly retry: RetryProfile;
-  private readonly rateLimitPauseMs: number;
   /**
    * One got instance per client with every fixed option merged once: got merges a request's
    * options into its defaults on every call, and merging the full set per request was a quarter
@@ -98,7 +95,6 @@ export class VendorHttp {
       ...(opts.retryBackoffMs !== undefined && { backoffMs: opts.retryBackoffMs }),
       ...(opts.rateLimitUntil !== undefined && { rateLimitUntil: opts.rateLimitUntil }),
     };
-    this.rateLimitPauseMs = opts.rateLimitPauseMs ?? 1_000;
     this.got = got.extend({
       headers: { accept: 'application/json', ...opts.headers },
       timeout: { request: this.timeoutMs },
@@ -156,9 +152,7 @@ export class VendorHttp {
         token = await this.accessToken();
         continue;
       }
-      const error = errorFromResponse(ctx, res);
-      if (error instanceof RateLimitedError) this.opts.limiter?.pauseFor(error.retryAfterMs ?? this.rateLimitPauseMs);
-      throw error;
+      throw errorFromResponse(ctx, res);
     }
   }
 
@@ -216,8 +210,8 @@ export class VendorHttp {
     limiterWait.observe({ vendor: this.vendor }, (performance.now() - start) / 1000);
   }
 
-  /** Counts every request sent, by status, and the vendor's 429s. */
-  private async counted<R extends { statusCode: number }>(sent: Promise<R>): Promise<R> {
+  /** Counts every request sent, by status, and the vendor's 429s; the limiter hears every answer. */
+  private async counted<R extends { statusCode: number; headers: RawResponse['headers'] }>(sent: Promise<R>): Promise<R> {
     let res: R;
     try {
       res = await sent;
@@ -227,6 +221,7 @@ export class VendorHttp {
     }
     vendorRequests.inc({ vendor: this.vendor, status: String(res.statusCode) });
     if (res.statusCode === 429) vendorRateLimited.inc({ vendor: this.vendor });
+    this.opts.limiter?.onResponse(res.statusCode, res.headers);
     return res;
   }
 
@@ -267,9 +262,7 @@ export class VendorHttp {
       if (res.status === 400 || res.status === 401 || res.status === 403) {
         throw new AuthRejectedError({ ...ctx, status: res.status, rejectedAt: 'token-endpoint' });
       }
-      const error = errorFromResponse(ctx, res);
-      if (error instanceof RateLimitedError) this.opts.limiter?.pauseFor(error.retryAfterMs ?? this.rateLimitPauseMs);
-      throw error;
+      throw errorFromResponse(ctx, res);
     });
   }
 }

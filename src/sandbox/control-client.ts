@@ -2,6 +2,7 @@
  * Typed client for the sandbox control API (both servers), for tests, the demo and the benchmark.
  */
 import type { FaultRule, FaultRuleInput } from './faults.js';
+import type { RateStatsView } from './personio/rate-limit.js';
 import type { LoggedRequest } from './request-log.js';
 import { randomUUID } from 'node:crypto';
 import { SEED_PART_BYTES } from './control-routes.js';
@@ -112,5 +113,10 @@ export class SandboxControl {
 
   personioSettings(settings: Record<string, unknown>): Promise<unknown> {
     return call('POST', `${this.base('personio')}/settings`, settings);
+  }
+
+  /** Personio's rate-limit counters: requests, 429s and the most requests in any second, per IP and client. */
+  personioRateStats(): Promise<RateStatsView> {
+    return call<RateStatsView>('GET', `${this.base('personio')}/rate-limits`);
   }
 }

@@ -14,7 +14,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import type { PostBatchInput } from '../../src/activities/contracts.js';
-import { RateLimiter } from '../../src/clients/rate-limiter.js';
+import { PersonioLimits } from '../../src/clients/rate-limiter.js';
 import { demoTenantSettings } from '../../src/devstack/demo-tenants.js';
 import { TenantSettings } from '../../src/domain/tenant-settings.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
@@ -46,7 +46,7 @@ describe('sync activities: heartbeats, cancellation and rate-limit waits', () =>
     activities = createActivities({
       endpoints: { timrBaseUrl: sandbox.timrBaseUrl, timrTokenUrl: sandbox.timrTokenUrl, personioBaseUrl: sandbox.personioBaseUrl },
       secrets,
-      personioLimiter: new RateLimiter({ ratePerSecond: 500, burst: 100 }),
+      personioLimits: new PersonioLimits({ perIp: { ratePerSecond: 500, burst: 100 }, perClient: { ratePerSecond: 500, burst: 100 } }),
       httpTimeoutMs: 5_000,
     });
   });

@@ -3,7 +3,7 @@
  * rotation, every error class from a real response, the shared limiter, and no secret leaks.
  */
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AuthRejectedError,
   RateLimitedError,
@@ -14,7 +14,7 @@ import {
 } from '../../src/clients/errors.js';
 import { PersonioClient } from '../../src/clients/personio/client.js';
 import type { AttendancePeriod, Person } from '../../src/clients/personio/schemas.js';
-import { RateLimiter } from '../../src/clients/rate-limiter.js';
+import { PersonioLimits, RateLimiter } from '../../src/clients/rate-limiter.js';
 import { TokenCache, type FetchedToken, type TokenFetcher, type TokenKey } from '../../src/clients/token-cache.js';
 import type { FaultRuleInput } from '../../src/sandbox/faults.js';
 import type { LoggedRequest } from '../../src/sandbox/request-log.js';
@@ -334,16 +334,54 @@ describe('shared limiter', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(900);
   });
 
-  it('a 429 for one tenant pauses the other until Retry-After has passed', async () => {
-    const limiter = new RateLimiter({ ratePerSecond: 1000, burst: 1000 });
-    const a = client('acme', { limiter, retries: 0 });
-    const b = client('globex', { limiter });
-    await b.findPersonsByEmail('person1@acme.test');
-    await addFault({ tenantId: 'acme', route: 'GET /v2/attendance-periods/:id', times: 1, fault: { kind: 'rate-limit', retryAfterSeconds: 1 } });
-    expect(await failure(a.getAttendancePeriod('seed-0001'))).toBeInstanceOf(RateLimitedError);
-    const start = Date.now();
-    await b.findPersonsByEmail('person1@acme.test');
-    expect(Date.now() - start).toBeGreaterThanOrEqual(900);
+  it('a 429 storm on one tenant slows that tenant only: the other\'s requests all go out while the first waits', async () => {
+    const limits = new PersonioLimits({ perIp: { ratePerSecond: 1000, burst: 1000 }, perClient: { ratePerSecond: 1000, burst: 1000 } });
+    const a = client('acme', { limiter: undefined, limits, retries: 3 });
+    const b = client('globex', { limiter: undefined, limits });
+    await Promise.all([a.findPersonsByEmail('person1@acme.test'), b.findPersonsByEmail('person1@acme.test')]);
+    await addFault({ tenantId: 'acme', route: 'GET /v2/attendance-periods/:id', times: 2, fault: { kind: 'rate-limit', retryAfterSeconds: 1 } });
+    const slow = a.getAttendancePeriod('seed-0001');
+    // Let acme's first 429 arrive before globex starts.
+    for (let i = 0; i < 50 && (await requests('acme')).filter((r) => r.status === 429).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(Array.from({ length: 10 }, () => b.findPersonsByEmail('person1@acme.test')));
+    const globexDone = (await requests('globex')).length;
+    expect((await slow).id).toBe('seed-0001');
+    // Order in the sandbox's log: every globex request was answered before acme's next try got there.
+    const log = (await requests()).filter((r) => r.tenantId === 'acme' || r.tenantId === 'globex');
+    const acmeTries = log.map((r, i) => ({ r, i })).filter(({ r }) => r.tenantId === 'acme' && r.route === '/v2/attendance-periods/:id');
+    expect(acmeTries.map(({ r }) => r.status)).toEqual([429, 429, 200]);
+    const lastGlobex = log.map((r) => r.tenantId).lastIndexOf('globex');
+    expect(lastGlobex).toBeLessThan(acmeTries[1]!.i);
+    expect(globexDone).toBe(12);
+  });
+});
+
+describe('x-ratelimit headers and 429s without Retry-After (token buckets)', () => {
+  const stats = async () => (await control('GET', '/rate-limits')) as { client: Record<string, { requests: number; limited: number }> };
+  const configure = (patch: Record<string, unknown>) => control('POST', '/settings', patch);
+  // Personio's bucket for acme: 5/s, 5 at once; the product would send 50/s.
+  const fastLimits = () => new PersonioLimits({ perIp: { ratePerSecond: 1000, burst: 1000 }, perClient: { ratePerSecond: 50, burst: 50 } });
+
+  beforeEach(() => configure({ rateLimitAlgorithm: 'token-bucket', rateLimitPerClient: 300, rateLimitBurstSeconds: 1 }));
+  afterEach(() => configure({ rateLimitPerClient: 1000, rateLimitBurstSeconds: 60, rateLimitHeaders: true, retryAfter: true }));
+
+  it('with the headers, the client slows to the advertised rate before a 429', async () => {
+    const limits = fastLimits();
+    const a = client('acme', { limiter: undefined, limits });
+    for (let i = 0; i < 20; i++) await a.getAttendancePeriod('seed-0001');
+    expect(limits.forClient(`${base} acme-personio`).client.ratePerSecond).toBe(5);
+    expect((await stats()).client['acme-personio']).toMatchObject({ requests: 20, limited: 0 });
+  });
+
+  it('without headers or Retry-After, 429s back off and every call still succeeds, with few 429s', async () => {
+    await configure({ rateLimitHeaders: false, retryAfter: false });
+    const a = client('acme', { limiter: undefined, limits: fastLimits() });
+    for (let i = 0; i < 20; i++) await a.getAttendancePeriod('seed-0001');
+    const s = (await stats()).client['acme-personio']!;
+    expect(s.requests - s.limited).toBe(20);
+    // The backoff (0.5 s, then doubling) refills Personio's bucket: not a 429 per request.
+    expect(s.limited).toBeGreaterThan(0);
+    expect(s.limited).toBeLessThanOrEqual(6);
   });
 });
 

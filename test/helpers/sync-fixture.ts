@@ -14,7 +14,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { dataConverterFromEnv } from '../../src/codec/index.js';
 import { demoTenantSettings } from '../../src/devstack/demo-tenants.js';
 import type { ActivityDeps } from '../../src/activities/deps.js';
-import { RateLimiter } from '../../src/clients/rate-limiter.js';
+import { PersonioLimits } from '../../src/clients/rate-limiter.js';
 import { startTenant, tenantStatus } from '../../src/control/tenants.js';
 import type { TenantSettingsInput } from '../../src/domain/tenant-settings.js';
 import { SandboxControl, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
@@ -77,7 +77,7 @@ export async function startSyncFixture(
   const deps: ActivityDeps = {
     endpoints: { timrBaseUrl: sandbox.timrBaseUrl, timrTokenUrl: sandbox.timrTokenUrl, personioBaseUrl: sandbox.personioBaseUrl },
     secrets,
-    personioLimiter: new RateLimiter({ ratePerSecond: 200, burst: 50 }),
+    personioLimits: new PersonioLimits({ perIp: { ratePerSecond: 200, burst: 50 }, perClient: { ratePerSecond: 200, burst: 50 } }),
     httpTimeoutMs: 3_000,
   };
   const codecEnv = opts.codecKey ? { TIMR_SYNC_CODEC_KEY: opts.codecKey } : undefined;

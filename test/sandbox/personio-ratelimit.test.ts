@@ -1,7 +1,8 @@
 /**
  * The sandbox's own rate limits over real HTTP with an injected clock: per OAuth client,
  * per source IP (shared by all tenants), and on the token endpoint, with and without
- * Retry-After, all configured through the control API.
+ * Retry-After, all configured through the control API — as fixed windows and as per-endpoint
+ * token buckets with `x-ratelimit-*` headers, plus the counters tests use as their oracle.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../src/clients/personio/schemas.js';
@@ -19,6 +20,7 @@ let sandbox: RunningPersonioSandbox;
 let acme: string;
 let globex: string;
 
+const attendances = (token: string) => fetch(`${sandbox.baseUrl}/v2/attendance-periods`, { headers: { authorization: `Bearer ${token}` } });
 const persons = (token: string) => fetch(`${sandbox.baseUrl}/v2/persons`, { headers: { authorization: `Bearer ${token}` } });
 const tokenRequest = (creds: { clientId: string; clientSecret: string }) =>
   fetch(`${sandbox.baseUrl}/v2/auth/token`, {
@@ -53,7 +55,8 @@ afterAll(async () => {
 beforeEach(async () => {
   clock = new Date(WINDOW_START + 45_000);
   await fetch(`${sandbox.baseUrl}/_sandbox/reset`, { method: 'POST' });
-  Object.assign(sandbox.settings, defaultSettings());
+  // The fixed-window cases below; the token-bucket ones switch the algorithm themselves.
+  Object.assign(sandbox.settings, defaultSettings({ rateLimitAlgorithm: 'fixed-window' }));
   sandbox.seed(personioSeed([{ id: 'acme', credentials: ACME }, { id: 'globex', credentials: GLOBEX }]));
   acme = await fetchPersonioToken(sandbox.baseUrl, ACME);
   globex = await fetchPersonioToken(sandbox.baseUrl, GLOBEX);
@@ -149,5 +152,81 @@ describe('token endpoint limit', () => {
     expect((await tokenRequest(GLOBEX)).status).toBe(429);
     clock = new Date(WINDOW_START + 60_000);
     expect((await tokenRequest(GLOBEX)).status).toBe(200);
+  });
+});
+
+describe('settings', () => {
+  it('a patch of one setting leaves the others as they were (it used to reset them to their defaults)', async () => {
+    await configure({ retryAfter: false, rateLimitPerIp: 7 });
+    await configure({ rateLimitPerClient: 3 });
+    expect(sandbox.settings).toMatchObject({ retryAfter: false, rateLimitPerIp: 7, rateLimitPerClient: 3, rateLimitAlgorithm: 'fixed-window' });
+  });
+});
+
+describe('token buckets', () => {
+  const tick = (ms: number) => {
+    clock = new Date(clock.getTime() + ms);
+  };
+
+  it('per client and endpoint: a burst, then 429 with Retry-After to the next token; another endpoint has its own bucket', async () => {
+    // 60 per 60 s: one token a second, two in the bucket.
+    await configure({ rateLimitAlgorithm: 'token-bucket', rateLimitPerClient: 60, rateLimitBurstSeconds: 2 });
+    const first = await persons(acme);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-limit')).toBe('2');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
+    expect(first.headers.get('x-ratelimit-replenish-rate')).toBe('1');
+    expect(first.headers.get('x-ratelimit-burst-capacity')).toBe('2');
+    const second = await persons(acme);
+    expect(second.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(second.headers.get('x-ratelimit-reset')).toBe('2');
+    const over = await persons(acme);
+    expect(await expect429(over)).toMatch(/60 requests per 60 s for this API client on GET \/v2\/persons/);
+    expect(over.headers.get('retry-after')).toBe('1');
+    expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect((await attendances(acme)).status).toBe(200);
+    expect((await persons(globex)).status).toBe(200);
+    tick(1_000);
+    expect((await persons(acme)).status).toBe(200);
+    expect((await persons(acme)).status).toBe(429);
+  });
+
+  it('per IP across all tenants and endpoints; the tighter bucket\'s headers go out', async () => {
+    // 120 per 60 s: two a second, four in the bucket (the token requests of beforeEach came before the switch).
+    await configure({ rateLimitAlgorithm: 'token-bucket', rateLimitPerIp: 120, rateLimitBurstSeconds: 2 });
+    const a = await persons(acme);
+    expect(a.headers.get('x-ratelimit-limit')).toBe('4');
+    expect(a.headers.get('x-ratelimit-remaining')).toBe('3');
+    expect(await statuses(3, () => attendances(globex))).toEqual([200, 200, 200]);
+    const over = await persons(globex);
+    expect(await expect429(over)).toMatch(/for this IP/);
+    expect(over.headers.get('retry-after')).toBe('1');
+    tick(500);
+    expect((await persons(globex)).status).toBe(200);
+  });
+
+  it('switches: no Retry-After, no x-ratelimit headers', async () => {
+    await configure({ rateLimitAlgorithm: 'token-bucket', rateLimitPerClient: 60, rateLimitBurstSeconds: 1, retryAfter: false, rateLimitHeaders: false });
+    const ok = await persons(acme);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.has('x-ratelimit-remaining')).toBe(false);
+    const over = await persons(acme);
+    await expect429(over);
+    expect(over.headers.has('retry-after')).toBe(false);
+    expect(over.headers.has('x-ratelimit-limit')).toBe(false);
+  });
+
+  it('counts requests, refusals and the most requests in any second per IP and per client', async () => {
+    await configure({ rateLimitAlgorithm: 'token-bucket', rateLimitPerClient: 60, rateLimitBurstSeconds: 3 });
+    await statuses(4, () => persons(acme));
+    tick(1_500);
+    await statuses(2, () => persons(globex));
+    const stats = (await (await fetch(`${sandbox.baseUrl}/_sandbox/rate-limits`)).json()) as { ip: Record<string, unknown>; client: Record<string, unknown> };
+    expect(stats.client['acme-personio']).toEqual({ requests: 4, limited: 1, maxPerSecond: 4 });
+    expect(stats.client['globex-personio']).toEqual({ requests: 2, limited: 0, maxPerSecond: 2 });
+    // beforeEach's two token requests count against the address, 1.5 s earlier than the last two.
+    expect(stats.ip['127.0.0.1']).toEqual({ requests: 8, limited: 0, maxPerSecond: 6 });
+    await fetch(`${sandbox.baseUrl}/_sandbox/reset`, { method: 'POST' });
+    expect(await (await fetch(`${sandbox.baseUrl}/_sandbox/rate-limits`)).json()).toEqual({ ip: {}, client: {} });
   });
 });

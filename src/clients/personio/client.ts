@@ -1,11 +1,11 @@
 /**
- * Personio API v2 client (persons, attendance periods) for one tenant. All calls of all tenants
- * in a worker go through one shared rate limiter (Personio limits per source IP).
+ * Personio API v2 client (persons, attendance periods) for one tenant. Its calls are paced by its
+ * API client's own limiter and this process's share of the per-IP limit (rate-limiter.ts).
  */
 import { z } from 'zod';
 import { ResponseShapeError } from '../errors.js';
 import { VendorHttp, type CallSpec } from '../http.js';
-import { getSharedPersonioLimiter, type RateLimiter } from '../rate-limiter.js';
+import { getSharedPersonioLimits, type PersonioLimits, type RequestLimiter } from '../rate-limiter.js';
 import type { RetryProfile } from '../retry.js';
 import type { ClientCredentials, TokenCache } from '../token-cache.js';
 import { AbsencePeriodFilters, AttendancePeriodFilters, PersonFilters, absencePeriodParams, attendancePeriodParams, personParams } from './query.js';
@@ -28,8 +28,10 @@ export interface PersonioClientOptions {
   /** Host without path, e.g. https://api.personio.de */
   baseUrl: string;
   credentials: ClientCredentials;
-  /** Defaults to the process-wide limiter; tests pass their own. */
-  limiter?: RateLimiter;
+  /** This client's limiter; defaults to its API client's in `limits`. */
+  limiter?: RequestLimiter;
+  /** Per-client and per-IP limits; defaults to the process-wide ones. */
+  limits?: PersonioLimits;
   timeoutMs?: number;
   partnerId?: string;
   appId?: string;
@@ -39,8 +41,6 @@ export interface PersonioClientOptions {
   retryBackoffMs?: number;
   /** Until when a 429 is waited out in-process without counting as a try (see RetryProfile). */
   rateLimitUntil?: () => number | undefined;
-  /** Global pause after a 429 without Retry-After (default 1 s). */
-  rateLimitPauseMs?: number;
 }
 
 /** A single period, whether served bare or wrapped in `_data`. */
@@ -69,14 +69,14 @@ export class PersonioClient {
       tokenUrl: `${baseUrl}/v2/auth/token`,
       credentials: opts.credentials,
       tokenSchema: TokenResponse,
-      limiter: opts.limiter ?? getSharedPersonioLimiter(),
+      // Keyed by host and client id: tenants sharing credentials share Personio's per-client limit.
+      limiter: opts.limiter ?? (opts.limits ?? getSharedPersonioLimits()).forClient(`${baseUrl} ${opts.credentials.clientId}`),
       headers,
       ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
       ...(opts.tokenCache !== undefined && { tokenCache: opts.tokenCache }),
       ...(opts.retries !== undefined && { retries: opts.retries }),
       ...(opts.retryBackoffMs !== undefined && { retryBackoffMs: opts.retryBackoffMs }),
       ...(opts.rateLimitUntil !== undefined && { rateLimitUntil: opts.rateLimitUntil }),
-      ...(opts.rateLimitPauseMs !== undefined && { rateLimitPauseMs: opts.rateLimitPauseMs }),
     });
   }
 

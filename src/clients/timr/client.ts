@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { ResponseShapeError } from '../errors.js';
 import { VendorHttp, type CallSpec } from '../http.js';
-import type { RateLimiter } from '../rate-limiter.js';
+import type { RequestLimiter } from '../rate-limiter.js';
 import type { ClientCredentials, TokenCache } from '../token-cache.js';
 import { TIMR_PAGE_LIMIT, UserFilters, WorkingTimeFilters, toSearchParams } from './query.js';
 import {
@@ -33,7 +33,7 @@ export interface TimrClientOptions {
   /** Defaults to the process-wide cache. */
   tokenCache?: TokenCache;
   /** timr documents no rate limit; pass one to be gentle anyway. */
-  limiter?: RateLimiter;
+  limiter?: RequestLimiter;
   retries?: number;
   retryBackoffMs?: number;
   /** Until when a 429 is waited out in-process without counting as a try (see RetryProfile). */

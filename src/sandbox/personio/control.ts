@@ -9,7 +9,7 @@ import type { CredentialStore } from '../credentials.js';
 import type { FaultRegistry } from '../faults.js';
 import type { RequestLog } from '../request-log.js';
 import type { Seed } from '../seed.js';
-import type { FixedWindowLimiter } from './rate-limit.js';
+import type { FixedWindowLimiter, RateStats, TokenBucketLimiter } from './rate-limit.js';
 import { PersonioSettingsPatch, applySettingsPatch, type PersonioSettings } from './settings.js';
 import type { PersonioStore, StoredAbsence, StoredPeriod } from './store.js';
 
@@ -31,6 +31,8 @@ export interface PersonioControlDeps {
   faults: FaultRegistry;
   requests: RequestLog;
   limiter: FixedWindowLimiter;
+  buckets: TokenBucketLimiter;
+  stats: RateStats;
   settings: PersonioSettings;
 }
 
@@ -67,8 +69,13 @@ export function registerPersonioControlRoutes(app: FastifyInstance, deps: Person
       deps.store.clear();
       // Settings survive a reset (they are configuration); counters do not.
       deps.limiter.reset();
+      deps.buckets.reset();
+      deps.stats.reset();
     },
   });
+
+  // The oracle of rate-limit tests: what arrived per IP and per client, 429s, most requests in any second.
+  app.get(`${CONTROL_PREFIX}/rate-limits`, async () => deps.stats.view());
 
   app.get(`${CONTROL_PREFIX}/settings`, async () => deps.settings);
 

@@ -15,7 +15,7 @@ import { authOf, bearerAuthHook, registerAuthRoutes, tenantOfTokenRequest } from
 import { personioState, registerPersonioControlRoutes, seedPersonio, type PersonioState } from './control.js';
 import { PersonioApiError, genericError, renderErrorBody } from './errors.js';
 import { registerPersonsRoutes } from './persons-routes.js';
-import { FixedWindowLimiter } from './rate-limit.js';
+import { FixedWindowLimiter, RateStats, TokenBucketLimiter, type RateStatsView } from './rate-limit.js';
 import { perClientLimitHook, perIpLimitHook } from './rate-limit-hooks.js';
 import { defaultSettings, type PersonioSettings } from './settings.js';
 import { PersonioStore } from './store.js';
@@ -43,6 +43,8 @@ export interface PersonioSandbox {
   seed(seed: Seed): void;
   /** Same as GET /_sandbox/state. */
   state(tenantId?: string): PersonioState;
+  /** Same as GET /_sandbox/rate-limits: requests, 429s of the sandbox's limits and the most requests in any second, per IP and per client. */
+  rateStats(): RateStatsView;
 }
 
 export function createPersonioSandbox(opts: PersonioSandboxOptions = {}): PersonioSandbox {
@@ -53,6 +55,9 @@ export function createPersonioSandbox(opts: PersonioSandboxOptions = {}): Person
   const credentials = new CredentialStore(opts.tokenTtlSeconds ?? 86_400, now);
   const requests = new RequestLog(opts.requestLogCapacity);
   const limiter = new FixedWindowLimiter(now);
+  const buckets = new TokenBucketLimiter(now);
+  const stats = new RateStats(now);
+  const limits = { limiter, buckets, stats, settings };
 
   const app = Fastify({ logger: false });
   void app.register(formbody);
@@ -75,9 +80,9 @@ export function createPersonioSandbox(opts: PersonioSandboxOptions = {}): Person
   const tenantOf = (request: FastifyRequest) => authOf(request)?.tenantId ?? tenantOfTokenRequest(request, credentials);
 
   // Order matters: the IP limit counts every request, the client limit needs the bearer hook's result.
-  app.addHook('onRequest', perIpLimitHook({ limiter, settings }));
+  app.addHook('onRequest', perIpLimitHook(limits));
   app.addHook('onRequest', bearerAuthHook(credentials));
-  app.addHook('onRequest', perClientLimitHook({ limiter, settings }));
+  app.addHook('onRequest', perClientLimitHook(limits));
   installFaultHooks(app, {
     registry: faults,
     tenantOf,
@@ -90,7 +95,7 @@ export function createPersonioSandbox(opts: PersonioSandboxOptions = {}): Person
   registerPersonsRoutes(app, store);
   registerAttendancePeriodRoutes(app, { store, settings });
   registerAbsencePeriodRoutes(app, store);
-  registerPersonioControlRoutes(app, { store, credentials, faults, requests, limiter, settings });
+  registerPersonioControlRoutes(app, { store, credentials, faults, requests, limiter, buckets, stats, settings });
 
   return {
     app,
@@ -101,5 +106,6 @@ export function createPersonioSandbox(opts: PersonioSandboxOptions = {}): Person
     settings,
     seed: (seed) => seedPersonio({ store, credentials }, seed),
     state: (tenantId) => personioState({ store, credentials }, tenantId),
+    rateStats: () => stats.view(),
   };
 }

@@ -14,8 +14,18 @@ export const PersonioSettings = z.object({
   rateLimitPerIp: z.number().int().positive().default(2000),
   /** Token requests per window per client_id on POST /v2/auth/token. */
   authRateLimitPerClient: z.number().int().positive().default(150),
-  /** Fixed windows aligned to the epoch, so Retry-After is the time to the next boundary. */
+  /** The window the two limits above are counted over (fixed window) or refill over (token bucket). */
   rateLimitWindowSeconds: z.number().int().positive().default(60),
+  /**
+   * token-bucket: per-endpoint buckets per client plus one bucket per IP, refilled at limit ÷
+   * window per second (what a probe saw at Personio); fixed-window: counters aligned to the epoch
+   * (v1's "2,000 requests per minute"), the per-client one across all endpoints.
+   */
+  rateLimitAlgorithm: z.enum(['token-bucket', 'fixed-window']).default('token-bucket'),
+  /** Token bucket capacity as seconds of its rate: 60 (a whole window) lets a quiet client spend a window's quota at once, like the fixed window. */
+  rateLimitBurstSeconds: z.number().positive().default(60),
+  /** Send x-ratelimit-limit/-remaining/-reset (and -replenish-rate, -burst-capacity) on API answers (token bucket only). */
+  rateLimitHeaders: z.boolean().default(true),
   /** Longest accepted period; longer ones get 422 "Period time range too long". */
   maxPeriodHours: z.number().positive().default(24),
   /** Title of the 422 for overlapping periods (v1 said "Existing overlapping attendances periods"). */
@@ -31,8 +41,18 @@ export const PersonioSettings = z.object({
 });
 export type PersonioSettings = z.infer<typeof PersonioSettings>;
 
-/** What POST /_sandbox/settings accepts: any subset, unknown keys rejected so typos surface. */
-export const PersonioSettingsPatch = PersonioSettings.partial().strict();
+/**
+ * What POST /_sandbox/settings accepts: any subset, unknown keys rejected so typos surface. The
+ * defaults are taken off first: `.partial()` keeps them, so a patch of one key used to reset
+ * every other setting to its default.
+ */
+export const PersonioSettingsPatch = z
+  .object(
+    Object.fromEntries(Object.entries(PersonioSettings.shape).map(([key, field]) => [key, field.unwrap().optional()])) as {
+      [K in keyof typeof PersonioSettings.shape]: z.ZodOptional<ReturnType<(typeof PersonioSettings.shape)[K]['unwrap']>>;
+    },
+  )
+  .strict();
 export type PersonioSettingsPatch = z.infer<typeof PersonioSettingsPatch>;
 
 export function defaultSettings(overrides: Partial<PersonioSettings> = {}): PersonioSettings {
