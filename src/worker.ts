@@ -1,7 +1,8 @@
 /**
  * The worker: hosts both sync workflows and their activities on one task queue. Scale out by
- * running more of these; all share nothing but the Temporal server (and, per process, one
- * Personio rate limiter across tenants).
+ * running more of these; all share nothing but the Temporal server. Personio's limits: each
+ * tenant has its own limiter in the process, and the processes split the per-IP limit by the
+ * pollers Temporal reports on the queue (activities/ip-share.ts).
  *
  * A production worker is versioned (Worker Versioning): it serves one worker deployment version
  * (deployment name + build id, see deploy/worker-version.ts), and the workflows it starts stay
@@ -13,11 +14,14 @@
  *   TIMR_SYNC_LOG_LEVEL=debug  # JSON log lines on stdout (default info)
  *   TIMR_SYNC_TASK_QUEUE=…      # another task queue than the product's (tests, isolated setups)
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
+import { startIpShare } from './activities/ip-share.js';
+import { getSharedPersonioLimits } from './clients/rate-limiter.js';
 import { endpointsFromEnv, type ActivityDeps } from './activities/deps.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { currentVersion } from './deploy/deployments.js';
@@ -45,6 +49,8 @@ export interface SyncWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** Serve this worker deployment version only (Worker Versioning); unversioned when omitted. */
   version?: WorkerVersion;
+  /** How Temporal names this process's pollers (the per-IP share counts them); the SDK's pid@host when omitted. */
+  identity?: string;
 }
 
 export function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
@@ -56,6 +62,7 @@ export function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
     ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    ...(opts.identity !== undefined && { identity: opts.identity }),
     ...(opts.version && {
       // Every workflow here is pinned: a run finishes on the version it started on (workflows/versioning.ts).
       workerDeploymentOptions: { version: opts.version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const },
@@ -107,18 +114,35 @@ async function main(): Promise<void> {
   const workflowBundle = await bundleWorkflows(temporalLogger(log(), 'WARN'));
   const version = workerVersionFromEnv(process.env, workflowBundle.code);
   const taskQueue = process.env.TIMR_SYNC_TASK_QUEUE?.trim() || TASK_QUEUE;
+  const identity = `${process.pid}@${os.hostname()}`;
+  const personioLimits = getSharedPersonioLimits();
   const worker = await createSyncWorker({
     connection,
     namespace,
     taskQueue,
     workflowBundle,
+    identity,
     ...(version && { version }),
-    deps: { endpoints: endpointsFromEnv(), secrets: secretStoreFromEnv() },
+    deps: { endpoints: endpointsFromEnv(), secrets: secretStoreFromEnv(), personioLimits },
     dataConverter: await dataConverterFromEnv(),
+  });
+  const logger = log();
+  let sharedWith = 0;
+  const ipShare = await startIpShare({
+    connection,
+    namespace,
+    taskQueue,
+    identity,
+    limits: personioLimits,
+    onChange: (processes) => {
+      if (processes === sharedWith) return;
+      sharedWith = processes;
+      logger.info({ processes, personioIpRatePerSecond: personioLimits.ip.ratePerSecond }, `Personio per-IP limit shared by ${processes} worker process(es): ${personioLimits.ip.ratePerSecond.toFixed(2)}/s here`);
+    },
+    onError: (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not count the worker processes on the task queue; the per-IP share stays as it was'),
   });
   const running = worker.run();
   obs?.watch({ worker, connection, namespace });
-  const logger = log();
   if (obs) logger.info({ metrics: `${obs.url}/metrics`, health: `${obs.url}/healthz`, ready: `${obs.url}/readyz` }, `worker metrics: ${obs.url}/metrics`);
   const where = `${taskQueue} on ${address} / ${namespace}`;
   if (!version) {
@@ -135,6 +159,7 @@ async function main(): Promise<void> {
   }
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
   await running;
+  ipShare.stop();
   await obs?.close();
   await connection.close();
 }
