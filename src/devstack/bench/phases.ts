@@ -24,6 +24,17 @@ import type { BenchStack } from './stack.js';
 /** The limiter's burst the benchmark configures for a rate (the product's default burst is 25). */
 export const burstOf = (rate: number) => Math.max(1, Math.min(rate, 25));
 
+/**
+ * The worker's Personio limits for a phase: the per-client limit equal to the per-IP one, so a
+ * single tenant may use the whole rate the phase measures (the product's per-client default,
+ * 5/s, would pace a one-tenant backfill instead).
+ */
+export function personioEnv(rate: number, burst = burstOf(rate)): Record<string, string> {
+  const r = String(rate);
+  const b = String(burst);
+  return { PERSONIO_RATE_PER_SECOND: r, PERSONIO_RATE_BURST: b, PERSONIO_CLIENT_RATE_PER_SECOND: r, PERSONIO_CLIENT_RATE_BURST: b };
+}
+
 const PLAIN_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'plain-main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Backfill phases sync once: no second cycle may start while the phase is measured. */
@@ -138,7 +149,7 @@ export interface ProductBackfill extends TransferFigures {
 export async function productBackfill(stack: BenchStack, seed: Seed, prefix: string, rate: number, log: Log, timeoutMs: number): Promise<ProductBackfill> {
   await stack.terminateAll();
   await stack.load(seed);
-  const pid = await stack.startWorker({ PERSONIO_RATE_PER_SECOND: String(rate), PERSONIO_RATE_BURST: String(burstOf(rate)) });
+  const pid = await stack.startWorker(personioEnv(rate));
   const cpu0 = cpuSeconds(pid);
   const startMs = Date.now();
   const settings = settingsFor(seed, { intervalSeconds: ONE_CYCLE_INTERVAL_S });
@@ -182,7 +193,7 @@ export async function plainBackfill(stack: BenchStack, seed: Seed, views: Tenant
   const result = await new Promise<PlainResult & { cpuSeconds: number }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', PLAIN_MAIN, jobFile], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, PERSONIO_RATE_PER_SECOND: String(rate), PERSONIO_RATE_BURST: String(burstOf(rate)), TIMR_SYNC_LOG_LEVEL: 'error' },
+      env: { ...process.env, ...personioEnv(rate), TIMR_SYNC_LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -270,7 +281,7 @@ const MiB = 1024 * 1024;
 export async function idleTenants(stack: BenchStack, seed: Seed, prefix: string, intervalSeconds: number, warmupSeconds: number, windowSeconds: number, log: Log): Promise<IdleFigures> {
   await stack.terminateAll();
   await stack.load(seed);
-  const pid = await stack.startWorker({ PERSONIO_RATE_PER_SECOND: '1000', PERSONIO_RATE_BURST: '25' });
+  const pid = await stack.startWorker(personioEnv(1000, 25));
   await sleep(3_000);
   const rssBefore = rssBytes(pid);
   const t0 = Date.now();
@@ -334,7 +345,7 @@ export interface FairnessFigures {
 export async function fairness(stack: BenchStack, big: Seed, others: Seed, intervalSeconds: number, windowSeconds: number, log: Log): Promise<FairnessFigures> {
   await stack.terminateAll();
   await stack.load({ tenants: [...big.tenants, ...others.tenants] });
-  await stack.startWorker({ PERSONIO_RATE_PER_SECOND: '25', PERSONIO_RATE_BURST: '25' });
+  await stack.startWorker(personioEnv(25, 25));
   await startAll(stack, settingsFor(others, { intervalSeconds }));
   await waitFor('first cycles of the other tenants', 5 * 60_000, firstCyclesDone(stack, others.tenants.map((t) => t.id)), 1_000);
   const bigId = big.tenants[0]!.id;
