@@ -41,7 +41,7 @@ import { auditWorkflow } from './audit.js';
 import { syncRunWorkflow, UI_SEARCH_ATTRIBUTES_PATCH } from './sync-run.js';
 import { TenantManager } from './tenant-manager.js';
 import type { AuditResult } from '../activities/contracts.js';
-import type { AuditOutcome, SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
+import type { AuditOutcome, SyncRunInput, SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
 import { continueAsNewOnTargetVersion, newWorkerVersionAvailable } from './versioning.js';
 
 export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantFinalView> {
@@ -116,6 +116,20 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
 
   tenant.publish();
 
+  /** A run child, regular or backfill: the options every run starts with. */
+  const executeRun = (workflowId: string, args: SyncRunInput, staticSummary: string) =>
+    executeChild(syncRunWorkflow, {
+      workflowId,
+      args: [args],
+      // A run is a saga: it must finish (and compensate) even if this workflow is terminated.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      // Run ids are never reused: two runs under one id would read as one in the UI and in reports.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      staticSummary,
+      // Support filters a tenant's runs by TenantId (the run adds RunOutcome when it ends).
+      ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
+    });
+
   /** One cycle: cheap check, then child runs while there is more (big backfills come in chunks). */
   const runCycle = async () => {
     const work = await checkForWork.executeWithOptions(
@@ -133,17 +147,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       tenant.runInFlight = workflowId;
       let report: SyncRunReport;
       try {
-        report = await executeChild(syncRunWorkflow, {
-          workflowId,
-          args: [args],
-          // A run is a saga: it must finish (and compensate) even if this workflow is terminated.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          // Run ids are never reused: two runs under one id would read as one in the UI and in reports.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          staticSummary: `${tenantId}: sync run ${runNumber}`,
-          // Support filters a tenant's runs by TenantId (the run adds RunOutcome when it ends).
-          ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
-        });
+        report = await executeRun(workflowId, args, `${tenantId}: sync run ${runNumber}`);
         tenant.runStarted();
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -251,14 +255,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     tenant.runInFlight = workflowId;
     let report: SyncRunReport;
     try {
-      report = await executeChild(syncRunWorkflow, {
-        workflowId,
-        args: [args],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `${tenantId}: backfill run ${runNumber} (${range.from} to ${range.to})`,
-        ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
-      });
+      report = await executeRun(workflowId, args, `${tenantId}: backfill run ${runNumber} (${range.from} to ${range.to})`);
       tenant.runStarted();
     } catch (err) {
       tenant.runInFlight = null;
