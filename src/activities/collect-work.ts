@@ -18,7 +18,7 @@ import { undecidedTypes, type TypeDecision } from '../domain/type-decisions.js';
 import type { PlannedDeletion } from './contracts.js';
 import { progress, stopIfCancelled } from './heartbeat.js';
 import { readSyncMetadata } from './sync-metadata.js';
-import { readWindow } from './window-cache.js';
+import { readWindow, recordingWindow } from './window-cache.js';
 
 export interface CollectInput {
   tenantId: string;
@@ -187,10 +187,13 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     : ({ statuses: ALL_STATUSES, ...days, sort_by: 'start', sort_direction: 'asc' } as const);
   let newestChange: number | undefined;
   // The cache holds the look-back window only; a backfill's range is read as asked.
+  const overlapMs = config.changeOverlapSeconds * 1000;
   const listing =
-    input.useWindowCache && !changedOnly && !input.range
-      ? await readWindow(timr, { from: isoDate(from), statuses: ALL_STATUSES, overlapMs: config.changeOverlapSeconds * 1000, nowMs: Date.now() })
-      : timr.listWorkingTimes(filters);
+    changedOnly || input.range
+      ? timr.listWorkingTimes(filters)
+      : input.useWindowCache
+        ? await readWindow(timr, { from: isoDate(from), statuses: ALL_STATUSES, overlapMs, nowMs: Date.now() })
+        : recordingWindow(timr, isoDate(from), timr.listWorkingTimes(filters), { overlapMs, startedAt: Date.now() });
   for await (const entry of listing) {
     if (changedOnly) {
       seenIds.add(entry.id);

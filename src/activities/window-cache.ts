@@ -6,7 +6,7 @@
  * start filter, so an entry moved out of the window is seen leaving) and the deletion feed, and
  * applies both. Every write to an entry moves its last_modified — the rule the change checks rely
  * on too. The cache lives in this process only (another worker reads in full), is short-lived,
- * bounded, and never used for the check's full pass or an audit.
+ * bounded, and never used for the check's full pass or an audit (a full pass only fills it).
  */
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeStatus } from '../clients/timr/schemas.js';
@@ -43,7 +43,9 @@ function byStart(a: WorkingTime, b: WorkingTime): number {
   return d !== 0 ? d : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function evictBeyondLimit(): void {
+function evictBeyondLimit(nowMs: number): void {
+  // Expired windows are never used again: they go first, so a tenant read once is not held for good.
+  for (const [key, w] of windows) if (nowMs - w.usedAt >= WINDOW_CACHE_TTL_MS) windows.delete(key);
   let total = [...windows.values()].reduce((n, w) => n + w.entries.size, 0);
   const oldestFirst = [...windows.entries()].sort((a, b) => a[1].usedAt - b[1].usedAt);
   for (const [key, w] of oldestFirst) {
@@ -98,7 +100,25 @@ export async function readWindow(timr: TimrClient, opts: { from: string; statuse
       entries.set(entry.id, entry);
     }
   }
-  windows.set(key, { from: opts.from, entries, changesAfter, usedAt: Date.now() });
-  evictBeyondLimit();
+  remember(key, { from: opts.from, entries, changesAfter, usedAt: Date.now() });
   return [...entries.values()].filter((e) => statuses.has(e.status)).sort(byStart);
+}
+
+function remember(key: string, window: CachedWindow): void {
+  windows.set(key, window);
+  evictBeyondLimit(window.usedAt);
+}
+
+/**
+ * The check's full pass reads the whole window itself (a reconciliation never trusts a cache),
+ * and leaves what it read here: the run it starts seconds later then plans from it plus the
+ * changes since, instead of reading the window a second time. Passes every entry through.
+ */
+export async function* recordingWindow(timr: TimrClient, from: string, listing: AsyncIterable<WorkingTime>, opts: { overlapMs: number; startedAt: number }): AsyncGenerator<WorkingTime> {
+  const entries = new Map<string, WorkingTime>();
+  for await (const entry of listing) {
+    entries.set(entry.id, entry);
+    yield entry;
+  }
+  remember(timr.tenantId, { from, entries, changesAfter: opts.startedAt - opts.overlapMs, usedAt: Date.now() });
 }

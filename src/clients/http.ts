@@ -7,6 +7,8 @@
  * could duplicate an attendance. Idempotent calls (reads, deletes, token requests, and writes a
  * client marks `idempotent`) are retried here for errors their class calls retryable.
  */
+import http from 'node:http';
+import https from 'node:https';
 import got, { RequestError, type Got, type Method } from 'got';
 import type { z } from 'zod';
 import {
@@ -22,6 +24,15 @@ import { limiterWait, vendorRateLimited, vendorRequests } from '../observability
 import { describeIssues, errorFromResponse, type RawResponse } from './response-errors.js';
 import { RETRY_PROFILES, withRetries, type RetryProfile } from './retry.js';
 import { getSharedTokenCache, type ClientCredentials, type TokenCache, type TokenKey } from './token-cache.js';
+
+/**
+ * One connection pool per process for every client of every tenant, with keep-alive: got on
+ * Node's default agent cost about 0.2 ms more CPU per request in a side-by-side measurement
+ * (a backfill sends ~4 requests per entry).
+ */
+// Idle sockets close after 4 s, below the common 5 s server keep-alive, so a request rarely meets a socket the server is closing.
+const AGENT_OPTIONS = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' } as const;
+const AGENTS = { http: new http.Agent(AGENT_OPTIONS), https: new https.Agent(AGENT_OPTIONS) };
 
 export interface VendorHttpOptions {
   vendor: Vendor;
@@ -96,6 +107,7 @@ export class VendorHttp {
       ...(opts.rateLimitUntil !== undefined && { rateLimitUntil: opts.rateLimitUntil }),
     };
     this.got = got.extend({
+      agent: AGENTS,
       headers: { accept: 'application/json', ...opts.headers },
       timeout: { request: this.timeoutMs },
       retry: { limit: 0 },
