@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ProvisionRow } from '../domain/provisioning.js';
 import { TENANT_ID } from '../domain/search-attributes.js';
-import { PROVISION_WORKFLOW_ID, provisionWorkflowId, TASK_QUEUE } from '../workflows/ids.js';
+import { PROVISION_WORKFLOW_ID, provisionWorkflowId, TASK_QUEUE, tenantPriority } from '../workflows/ids.js';
 import {
   PROVISION_PAGE_ROWS,
   provisionProgressQuery,
@@ -68,6 +68,7 @@ export async function startProvision(client: Client, input: ProvisionWorkflowInp
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         typedSearchAttributes: new TypedSearchAttributes([{ key: TENANT_ID, value: input.tenantId }]),
         staticSummary: `${input.dryRun ? 'dry run: plan' : 'provision'} timr users of tenant ${input.tenantId} from ${sourceLabel(input.source)}`,
+        priority: tenantPriority(input.tenantId),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

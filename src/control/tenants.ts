@@ -15,7 +15,7 @@ import {
   type TenantSettingsInput,
   type TenantSettingsPatch,
 } from '../domain/tenant-settings.js';
-import { TASK_QUEUE, overrideCheckWorkflowId, runWorkflowId, tenantWorkflowId } from '../workflows/ids.js';
+import { TASK_QUEUE, overrideCheckWorkflowId, runWorkflowId, tenantPriority, tenantWorkflowId } from '../workflows/ids.js';
 import type { BackfillPreview, CheckOverridesResult, OverrideFinding, QuarantinedEntry } from '../activities/contracts.js';
 import {
   auditUpdate,
@@ -152,6 +152,8 @@ export async function startTenant(client: Client, input: TenantSettingsInput | O
         { key: SYNC_STATUS, value: 'active' },
       ]),
       staticSummary: `timr → Personio sync of tenant ${tenantId}`,
+      // Its workflow tasks wait their fair turn too (its activities and runs carry the key themselves).
+      priority: tenantPriority(tenantId),
     });
     return { handle, started: true, settings, ...(restored && { restored }) };
   } catch (err) {
@@ -337,6 +339,7 @@ export async function checkMatchingOverrides(
     args: [{ tenantId: tenant.tenantId, credentialsRef: tenant.credentialsRef, overrides: { ...overrides } }],
     workflowExecutionTimeout: '2 minutes',
     staticSummary: `check matching overrides of tenant ${tenant.tenantId}`,
+    priority: tenantPriority(tenant.tenantId),
   });
   const refused = result.findings.filter((f) => f.problem === 'missing-person');
   if (refused.length > 0) throw new OverrideRefused(tenant.tenantId, refused);
@@ -373,6 +376,7 @@ export async function listQuarantined(client: Client, tenantId: string): Promise
       ],
       workflowExecutionTimeout: '15 minutes',
       staticSummary: `list the quarantined entries of tenant ${tenantId} (from ${offset + 1})`,
+      priority: tenantPriority(tenantId),
     });
     for (const e of page.entries) entries.push({ entryId: e.entryId, employee: e.employee, date: e.date, lastModified: e.lastModified, ...(e.code && { code: e.code }), reason: page.reasons[e.reason] ?? '' });
     if (offset + QUARANTINE_PAGE >= page.total) return entries;

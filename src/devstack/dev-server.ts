@@ -1,6 +1,6 @@
 /**
  * Starts a real Temporal dev server (`temporal server start-dev`) for tests, `npm start` and CI:
- * free ports, UI on, the project's search attributes registered, a readiness wait that
+ * free ports, UI on, the project's search attributes registered, fairness on, a readiness wait that
  * tolerates slow machines, and a shutdown that leaves no orphan process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,6 +35,26 @@ export interface DevServer {
   cliVersion: string;
   cliSource: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Dynamic config for tenant fairness (README "Scale"): the new matcher with fairness dispatches
+ * a backlog by the tasks' fairness keys (the tenant id) instead of first come, first served; one
+ * partition per task queue, because fairness is kept per partition and a tenant's tasks spread
+ * over several would each get a share. deploy/temporal/dynamicconfig.yaml sets the same for the
+ * compose stack (test/deploy/compose-file.test.ts compares them). Key names as Temporal Server
+ * 1.32 spells them; `enableFairness` implies `useNewMatcher`, named anyway so that reading it
+ * needs no knowledge of that.
+ */
+export const FAIRNESS_DYNAMIC_CONFIG: Readonly<Record<string, boolean | number>> = {
+  'matching.useNewMatcher': true,
+  'matching.enableFairness': true,
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+};
+
+function dynamicConfigArgs(): string[] {
+  return Object.entries(FAIRNESS_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
 }
 
 function searchAttributeArgs(): string[] {
@@ -110,7 +130,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
           uiPort,
           dbFilename: opts.dbFilename,
           namespace,
-          extraArgs: [...searchAttributeArgs(), ...(opts.extraArgs ?? [])],
+          extraArgs: [...searchAttributeArgs(), ...dynamicConfigArgs(), ...(opts.extraArgs ?? [])],
         },
       });
       return { address, namespace, uiUrl, cliVersion: 'sdk-download', cliSource: 'sdk-download', stop: () => env.teardown() };
@@ -125,7 +145,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
     args.push('--db-filename', opts.dbFilename);
   }
-  args.push(...searchAttributeArgs(), ...(opts.extraArgs ?? []));
+  args.push(...searchAttributeArgs(), ...dynamicConfigArgs(), ...(opts.extraArgs ?? []));
 
   const child = spawn(tool.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (opts.logFile) {

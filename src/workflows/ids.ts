@@ -1,5 +1,17 @@
 /** Readable workflow IDs, so the Temporal UI lists tenants and their runs by name. */
+import type { Priority } from '@temporalio/common';
+
 export const TASK_QUEUE = 'timr-personio-sync';
+
+/**
+ * Everything a tenant runs shares one task queue with every other tenant. Keyed by the tenant
+ * (ids are at most 63 ASCII characters, within the 64-byte limit of a key), a server with
+ * fairness on dispatches a backlog tenant by tenant instead of first come, first served, so one
+ * tenant's backfill cannot hold back the others' regular cycles.
+ */
+export function tenantPriority(tenantId: string): Priority {
+  return { fairnessKey: tenantId };
+}
 
 export function tenantWorkflowId(tenantId: string): string {
   return `tenant/${tenantId}`;

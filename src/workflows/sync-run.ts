@@ -16,11 +16,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
+  type ChildWorkflowOptions,
 } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/index.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
 import { RUN_OUTCOME, runOutcomeKeyword, TENANT_ID } from '../domain/search-attributes.js';
+import { tenantPriority } from './ids.js';
 import { runLedgerQuery, runReportQuery } from './messages.js';
 import { RunSaga, type RunActivities } from './run-saga.js';
 import { runCountsPhrase } from './tenant-manager.js';
@@ -35,6 +37,25 @@ type Acts = SyncActivities;
  */
 export const UI_SEARCH_ATTRIBUTES_PATCH = 'ui-search-attributes';
 
+/**
+ * The patch behind tenant fairness: every activity and child workflow of a tenant carries the
+ * tenant id as its fairness key (ids.ts), and activities are never dispatched eagerly. Eager
+ * dispatch hands an activity straight to the worker whose workflow task scheduled it, past the
+ * task queue's matching, so a busy tenant would take every slot that frees on its worker ahead
+ * of the others' waiting tasks. Histories from before schedule their commands without either.
+ */
+export const TENANT_FAIRNESS_PATCH = 'tenant-fairness';
+
+/** A tenant's activity options for its fair turn on the task queue (none before the patch). */
+export function fairActivity(tenantId: string): Pick<ActivityOptions, 'priority' | 'allowEagerDispatch'> {
+  return patched(TENANT_FAIRNESS_PATCH) ? { priority: tenantPriority(tenantId), allowEagerDispatch: false } : {};
+}
+
+/** A tenant's child workflow options for its fair turn on the task queue (none before the patch). */
+export function fairChild(tenantId: string): Pick<ChildWorkflowOptions, 'priority'> {
+  return patched(TENANT_FAIRNESS_PATCH) ? { priority: tenantPriority(tenantId) } : {};
+}
+
 export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunReport> {
   const { settings } = input;
   const batchSize = settings.batchSize ?? 10;
@@ -43,6 +64,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
   // (activities/heartbeat.ts): a dead worker is noticed within one timeout, and the heartbeat's
   // answer is how a cancelled or timed-out attempt learns to stop writing.
   const base: ActivityOptions = {
+    ...fairActivity(settings.tenantId),
     startToCloseTimeout: `${timeout}s`,
     heartbeatTimeout: `${timeout}s`,
     retry: {

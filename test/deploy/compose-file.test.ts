@@ -18,6 +18,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { DEFAULT_DEPLOYMENT_NAME, VERSIONING_ENV } from '../../src/deploy/worker-version.js';
+import { FAIRNESS_DYNAMIC_CONFIG } from '../../src/devstack/dev-server.js';
 import { PROJECT_ROOT, resolveTool, TEMPORAL_CLI, toolVersion } from '../../src/devstack/temporal-cli.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes.js';
 
@@ -246,6 +247,14 @@ describe('docker-compose.yml', () => {
     const parsed = parseDocument(readFileSync(file, 'utf8'));
     expect(parsed.errors).toEqual([]);
     expect(typeof parsed.toJS()).toBe('object');
+  });
+
+  it('turns on tenant fairness with the values the dev server runs with, for every namespace and task queue', () => {
+    const temporal = service('temporal');
+    const parsed = parseDocument(readFileSync(hostPath(temporal, env(temporal).DYNAMIC_CONFIG_FILE_PATH!), 'utf8')).toJS() as Record<string, { value: unknown; constraints?: unknown }[]>;
+    expect(Object.keys(FAIRNESS_DYNAMIC_CONFIG).length).toBeGreaterThan(0);
+    // One unconstrained value per key: a constraint would leave some task queue first come, first served.
+    for (const [key, value] of Object.entries(FAIRNESS_DYNAMIC_CONFIG)) expect(parsed[key], key).toEqual([{ value }]);
   });
 
   it('pins the Temporal Server and UI versions the dev stack runs', () => {
