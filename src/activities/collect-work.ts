@@ -11,11 +11,10 @@ import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeStatus, WorkingTimeType } from '../clients/timr/schemas.js';
 import { booksNothing, classifyEntry, typeCategories, type ClassificationContext, type SkipCode } from '../domain/entry-classification.js';
 import { FateTally, type Fate } from '../domain/entry-fates.js';
-import { entryFingerprint } from '../domain/entry-fingerprint.js';
-import { entryLabel } from '../domain/entry-label.js';
 import { parseTenantSyncConfig } from '../domain/tenant-config.js';
 import { undecidedTypes, type TypeDecision } from '../domain/type-decisions.js';
 import type { PlannedDeletion } from './contracts.js';
+import { fingerprintOf, labelOf } from './entry-memo.js';
 import { progress, stopIfCancelled } from './heartbeat.js';
 import { readSyncMetadata } from './sync-metadata.js';
 import { readWindow, recordingWindow } from './window-cache.js';
@@ -209,10 +208,10 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     // Not editable by the employee and carrying our record of exactly this content: done.
     // (An admin may still change a locked or approved entry: then the record no longer fits.)
     const forced = input.replace?.[entry.id] === entry.last_modified;
-    if (entry.status !== 'changeable' && entry.status !== 'running' && entry.status !== 'paused' && readSyncMetadata(entry.metadata)?.fingerprint === entryFingerprint(entry)) {
+    if (entry.status !== 'changeable' && entry.status !== 'running' && entry.status !== 'paused' && readSyncMetadata(entry.metadata)?.fingerprint === fingerprintOf(entry)) {
       claimOf(entry, true);
       if (!forced) {
-        fates.add('transferred', 'transferred before, unchanged since', entryLabel(entry, zone));
+        fates.add('transferred', 'transferred before, unchanged since', labelOf(entry, zone));
         continue;
       }
       // Transferred, but an audit found its Personio periods missing or changed: planned again.
@@ -221,14 +220,14 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
     const c = classifyEntry(entry, ctx);
     if (!replaced.has(entry.id)) claimOf(entry, false, c.kind !== 'skip');
     if (input.held[entry.id] === entry.last_modified) {
-      fates.add('held', c.kind === 'skip' ? 'withdrawn before; timr books its type by request' : 'quarantined before, unchanged in timr since', entryLabel(entry, zone));
+      fates.add('held', c.kind === 'skip' ? 'withdrawn before; timr books its type by request' : 'quarantined before, unchanged in timr since', labelOf(entry, zone));
       stillConcerned.add(entry.id);
       continue;
     }
     if (c.kind === 'skip' && booksNothing(c.code) && readSyncMetadata(entry.metadata)?.periodIds.length) withdrawn.push(entry);
     else if (c.kind === 'skip') {
       const { fate, reason } = fateOfSkip(c.code, entry, ctx);
-      fates.add(fate, reason, entryLabel(entry, zone));
+      fates.add(fate, reason, labelOf(entry, zone));
     } else if (c.kind === 'invalid') invalid.push({ entry, reason: c.reason, code: 'entry-data' });
     else eligible.push(entry);
   }

@@ -4,7 +4,7 @@ import type { Person } from '../clients/personio/schemas.js';
 import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime } from '../clients/timr/schemas.js';
 import { buildPersonIndex } from '../domain/employee-matching.js';
-import { entryLabel } from '../domain/entry-label.js';
+import { labelOf, planInputsKey, planOf } from './entry-memo.js';
 import { QUARANTINE_CAUSES } from '../domain/entry-fates.js';
 import { collectWork, fateOfSkip, type CollectedWork } from './collect-work.js';
 import { MAX_DELETIONS_PER_RUN, type BackfillPreview, type PlanInput, type PlannedEntry, type QuarantinedEntry, type QuarantineSummary, type RunPlan, type WindowFates, type WorkCheck } from './contracts.js';
@@ -69,7 +69,7 @@ export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, '
   };
   if (!work.fullPass) {
     // What changed is new: a run judges it (quarantined-and-unchanged ones are not among it).
-    for (const entry of candidates) work.fates.add('pending', 'new or changed in timr: the next run transfers it', entryLabel(entry, zone));
+    for (const entry of candidates) work.fates.add('pending', 'new or changed in timr: the next run transfers it', labelOf(entry, zone));
     const groups = work.fates.result().groups.filter((g) => g.fate !== 'transferred');
     return {
       hasWork: work.deletions.length > 0 || candidates.length > 0,
@@ -85,9 +85,9 @@ export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, '
   const onlyKnownQuarantine = digest !== null && digest === input.quarantineDigest;
   const pendingEntries = onlyKnownQuarantine ? 0 : work.eligible.length + work.withdrawn.length;
   for (const entry of candidates) {
-    if (onlyKnownQuarantine) work.fates.add('quarantined', 'quarantined by the last run, unchanged in timr since (reasons: timr-sync report)', entryLabel(entry, zone));
+    if (onlyKnownQuarantine) work.fates.add('quarantined', 'quarantined by the last run, unchanged in timr since (reasons: timr-sync report)', labelOf(entry, zone));
     // What a run would transfer, quarantine or withdraw is pending until that run says more.
-    else work.fates.add('pending', 'new or changed in timr: the next run transfers it', entryLabel(entry, zone));
+    else work.fates.add('pending', 'new or changed in timr: the next run transfers it', labelOf(entry, zone));
   }
   const window: WindowFates = { fates: work.fates.result(), decisions: work.decisions };
   const windowDigest = digestOf(window);
@@ -112,19 +112,22 @@ export type PlanObserver = (seen: { untransferred: readonly WorkingTime[]; quara
 async function quarantineOf(work: CollectedWork, personio: PersonioClient, chunkSize: number, onPlanned?: (entry: PlannedEntry) => boolean, untransferred: WorkingTime[] = []) {
   for (const { entry } of work.invalid) untransferred.push(entry);
   const zone = work.ctx.config.timezone;
-  const quarantined: QuarantinedEntry[] = work.invalid.map(({ entry, reason, code }) => ({ ...entryLabel(entry, zone), reason, code, lastModified: entry.last_modified }));
+  const quarantined: QuarantinedEntry[] = work.invalid.map(({ entry, reason, code }) => ({ ...labelOf(entry, zone), reason, code, lastModified: entry.last_modified }));
   const candidates = [...work.withdrawn, ...work.eligible];
-  const index = candidates.length ? buildPersonIndex(await allPersons(personio), work.ctx.config.matching) : buildPersonIndex([], work.ctx.config.matching);
+  const persons = candidates.length ? await allPersons(personio) : [];
+  const index = buildPersonIndex(persons, work.ctx.config.matching);
+  const inputsKey = planInputsKey(work.ctx, persons);
   for (const entry of candidates) {
-    const plan = planEntry(entry, work.ctx, index, work.notOursFor(entry));
+    const notOurs = work.notOursFor(entry);
+    const plan = planOf(entry, inputsKey, notOurs, () => planEntry(entry, work.ctx, index, notOurs));
     if (plan.ok || 'quarantine' in plan) untransferred.push(entry);
     if (plan.ok) {
-      if (onPlanned && !onPlanned(plan.entry)) work.fates.add('pending', `beyond this run's ${chunkSize} entries (chunkSize): the next run takes it`, entryLabel(entry, zone));
+      if (onPlanned && !onPlanned(plan.entry)) work.fates.add('pending', `beyond this run's ${chunkSize} entries (chunkSize): the next run takes it`, labelOf(entry, zone));
     } else if ('quarantine' in plan) {
       quarantined.push(plan.quarantine);
     } else {
       const { fate, reason } = fateOfSkip(plan.code, entry, work.ctx);
-      work.fates.add(fate, reason, entryLabel(entry, zone), plan.skip);
+      work.fates.add(fate, reason, labelOf(entry, zone), plan.skip);
     }
   }
   return quarantined;
@@ -250,7 +253,7 @@ export async function listQuarantine(timr: TimrClient, personio: PersonioClient,
   const zone = work.ctx.config.timezone;
   for (const entry of [...work.eligible, ...work.withdrawn]) {
     if (seen.has(entry.id) || input.held[entry.id] !== entry.last_modified) continue;
-    quarantined.push({ ...entryLabel(entry, zone), reason: 'refused by Personio or timr earlier and unchanged in timr since (the run that refused it says why: timr-sync report --run <n>)', code: 'vendor-refused', lastModified: entry.last_modified });
+    quarantined.push({ ...labelOf(entry, zone), reason: 'refused by Personio or timr earlier and unchanged in timr since (the run that refused it says why: timr-sync report --run <n>)', code: 'vendor-refused', lastModified: entry.last_modified });
   }
   const reasons: string[] = [];
   const reasonIndex = new Map<string, number>();
