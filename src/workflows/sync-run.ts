@@ -39,16 +39,19 @@ export const UI_SEARCH_ATTRIBUTES_PATCH = 'ui-search-attributes';
 
 /**
  * The patch behind tenant fairness: every activity and child workflow of a tenant carries the
- * tenant id as its fairness key (ids.ts), and activities are never dispatched eagerly. Eager
- * dispatch hands an activity straight to the worker whose workflow task scheduled it, past the
- * task queue's matching, so a busy tenant would take every slot that frees on its worker ahead
- * of the others' waiting tasks. Histories from before schedule their commands without either.
+ * tenant id as its fairness key (ids.ts). Eager dispatch stays on: a worker takes an activity
+ * eagerly only while it has a free slot, i.e. when nothing waits; with its slots full every task
+ * goes through the task queue's matching, where fairness applies. Measured side by side: others'
+ * checks behind a 30-task backlog waited 0.27–0.41 s with eager dispatch on (13 s without keys),
+ * while turning it off cost 25–220 ms per activity hop (a 145-entry run: 4.6 s instead of 3.4 s).
+ * The patch's first version set allowEagerDispatch: false; replay does not compare it.
+ * Histories from before schedule their commands without keys.
  */
 export const TENANT_FAIRNESS_PATCH = 'tenant-fairness';
 
 /** A tenant's activity options for its fair turn on the task queue (none before the patch). */
-export function fairActivity(tenantId: string): Pick<ActivityOptions, 'priority' | 'allowEagerDispatch'> {
-  return patched(TENANT_FAIRNESS_PATCH) ? { priority: tenantPriority(tenantId), allowEagerDispatch: false } : {};
+export function fairActivity(tenantId: string): Pick<ActivityOptions, 'priority'> {
+  return patched(TENANT_FAIRNESS_PATCH) ? { priority: tenantPriority(tenantId) } : {};
 }
 
 /** A tenant's child workflow options for its fair turn on the task queue (none before the patch). */
