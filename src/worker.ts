@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { startIpShare } from './activities/ip-share.js';
 import { getSharedPersonioLimits } from './clients/rate-limiter.js';
@@ -36,7 +36,26 @@ import { parseProcessArgs, processProgram } from './cli/commands/command.js';
 
 const here = fileURLToPath(import.meta.url);
 /** Source when run with tsx, compiled JS under dist/ otherwise. */
-export const WORKFLOWS_PATH = path.join(path.dirname(here), 'workflows', here.endsWith('.ts') ? 'index.ts' : 'index.js');
+const sourceFile = (name: string) => path.join(path.dirname(here), `${name}${here.endsWith('.ts') ? '.ts' : '.js'}`);
+export const WORKFLOWS_PATH = sourceFile('workflows/index');
+
+/**
+ * Modules the workflow bundle loads once per reusable V8 context, shared by every workflow the
+ * worker has cached, instead of once per workflow: zod and the schemas (through tenant-settings)
+ * were most of an idle tenant's 1.5 MiB (issue 10). Their dependencies come along. Each holds
+ * nothing a workflow writes: constants, pure functions and classes (time-zone.ts's caches are
+ * only filled by functions the workflows do not call). The SDK freezes these modules' exports,
+ * so workflow code builds any zod schema it uses (tenantSettingsSchema).
+ */
+export const WORKFLOW_PRELOAD_MODULES = [
+  'clients/failure-types',
+  'domain/audit-findings',
+  'domain/entry-fates',
+  'domain/ledger',
+  'domain/provision-report',
+  'domain/search-attributes',
+  'domain/tenant-settings',
+].map(sourceFile);
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -53,12 +72,12 @@ export interface SyncWorkerOptions {
   identity?: string;
 }
 
-export function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
+export async function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows({ logger: Runtime.instance().logger })),
     activities: createActivities(opts.deps),
     ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
@@ -70,9 +89,13 @@ export function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {
   });
 }
 
-/** The workflow code this process runs, bundled once: its hash is part of the default build id. */
-export function bundleWorkflows(logger?: Logger): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...(logger && { logger }) });
+/**
+ * The workflow code this process runs, bundled once: its hash is part of the default build id.
+ * Every bundle of the workflows is made here (worker, tests, replay, soak), so all of them
+ * preload the same modules; `workflowsPath` for a test's wrapper around them.
+ */
+export function bundleWorkflows(opts: { logger?: Logger; workflowsPath?: string } = {}): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH, preloadModules: WORKFLOW_PRELOAD_MODULES, ...(opts.logger && { logger: opts.logger }) });
 }
 
 const WORKER_HELP = `
@@ -111,7 +134,7 @@ async function main(): Promise<void> {
     );
   }
   // The bundler's webpack report is noise for operators: warnings and errors only, as JSON lines.
-  const workflowBundle = await bundleWorkflows(temporalLogger(log(), 'WARN'));
+  const workflowBundle = await bundleWorkflows({ logger: temporalLogger(log(), 'WARN') });
   const version = workerVersionFromEnv(process.env, workflowBundle.code);
   const taskQueue = process.env.TIMR_SYNC_TASK_QUEUE?.trim() || TASK_QUEUE;
   const identity = `${process.pid}@${os.hostname()}`;

@@ -5,9 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../src/devstack/dev-server.js';
 import { PROJECT_ROOT } from '../src/devstack/temporal-cli.js';
+import { bundleWorkflows } from '../src/worker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +26,7 @@ export default async function setup(project: TestProject) {
   const log = (msg: string) => console.log(`[global-setup] ${msg}`);
   const [dev, bundle] = await Promise.all([
     startDevServer({ ui: false, logFile: path.join(dataDir, 'temporal-dev-server.log'), log }),
-    bundleWorkflowCode({ workflowsPath: path.join(PROJECT_ROOT, 'src/workflows/index.ts'), logger: new DefaultLogger('WARN') }),
+    bundleWorkflows({ logger: new DefaultLogger('WARN') }),
   ]);
   server = dev;
   const bundlePath = path.join(dataDir, `workflow-bundle-${process.pid}.js`);

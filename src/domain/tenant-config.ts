@@ -6,111 +6,121 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time-zone.js';
 
-export const MatchingStrategy = z.enum(['email', 'employee_number', 'external_id']);
-export type MatchingStrategy = z.infer<typeof MatchingStrategy>;
-
-export const MatchingConfig = z.strictObject({
-  strategy: MatchingStrategy.default('email'),
-  /** timr user id → Personio person id. Wins over the strategy; the way out of ambiguous or missing keys. */
-  overrides: z.record(z.string().min(1), z.string().min(1)).default({}),
-  /**
-   * Compare keys trimmed and case-insensitively (" e-0007" matches "E-0007"). E-mail addresses
-   * always compare that way; off, employee numbers and external ids must be identical.
-   */
-  normalizeKeys: z.boolean().default(true),
-});
-export type MatchingConfig = z.infer<typeof MatchingConfig>;
-
-const trimmedNonEmpty = z.string().trim().min(1, 'must not be empty');
-
 /**
- * How a Zeitausgleich day reaches Personio: `zero-hours` books one zero-length WORK period (0
- * working hours that day; relies on Personio accepting start == end, which its v1 API refused),
- * `absence` books an absence period of the configured Personio time-off type (Personio's own
- * route for compensatory time off, with automatic deficit hours).
+ * The schemas, built by a function: the workflow bundle loads this module once for all the
+ * workflows of a worker (src/worker.ts, WORKFLOW_PRELOAD_MODULES), which freezes its exports, and
+ * a zod schema caches parts of itself on first use. Workflow code builds schemas of its own here.
  */
-export const ZeitausgleichRepresentation = z.enum(['zero-hours', 'absence']);
-export type ZeitausgleichRepresentation = z.infer<typeof ZeitausgleichRepresentation>;
+export function tenantSyncConfigSchemas() {
+  const MatchingStrategy = z.enum(['email', 'employee_number', 'external_id']);
 
-export const ZeitausgleichConfig = z
-  .strictObject({
-    /** timr working-time type ids. When ids or external ids are configured, names are ignored. */
-    typeIds: z.array(trimmedNonEmpty).default([]),
-    externalIds: z.array(trimmedNonEmpty).default([]),
-    /** Fallback match on the type name (case-insensitive, trimmed); admins can rename types. */
-    names: z.array(trimmedNonEmpty).default(['Zeitausgleich']),
-    representation: ZeitausgleichRepresentation.default('zero-hours'),
-    /** Personio absence (time-off) type id; required with representation `absence`. */
-    absenceTypeId: trimmedNonEmpty.optional(),
-  })
-  .refine((c) => c.representation !== 'absence' || c.absenceTypeId !== undefined, {
-    message: 'representation "absence" needs absenceTypeId: the id of the Personio absence type to book (e.g. "Überstundenausgleich")',
-    path: ['absenceTypeId'],
+  const MatchingConfig = z.strictObject({
+    strategy: MatchingStrategy.default('email'),
+    /** timr user id → Personio person id. Wins over the strategy; the way out of ambiguous or missing keys. */
+    overrides: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /**
+     * Compare keys trimmed and case-insensitively (" e-0007" matches "E-0007"). E-mail addresses
+     * always compare that way; off, employee numbers and external ids must be identical.
+     */
+    normalizeKeys: z.boolean().default(true),
   });
-export type ZeitausgleichConfig = z.infer<typeof ZeitausgleichConfig>;
 
-export const UnpositionedBreakPlacement = z.enum(['middle', 'start']);
-export type UnpositionedBreakPlacement = z.infer<typeof UnpositionedBreakPlacement>;
+  const trimmedNonEmpty = z.string().trim().min(1, 'must not be empty');
 
-export const BreaksConfig = z.strictObject({
-  /** Where a break with a duration but no start/end is put in the entry. */
-  unpositioned: UnpositionedBreakPlacement.default('middle'),
-});
-export type BreaksConfig = z.infer<typeof BreaksConfig>;
-
-/**
- * Entries across a DST change (see README, "Transform rules"). Personio takes local times without
- * offset, so such an entry's clock times and its real length cannot both be written:
- * `preserve-duration` books the hours worked (the periods after the change are shifted by the
- * change), `wall-clock` keeps the times as on the clock (the hours are off by the change).
- */
-export const DstRule = z.enum(['preserve-duration', 'wall-clock']);
-export type DstRule = z.infer<typeof DstRule>;
-
-/** `approved`: only entries timr shows approved or closed are transferred (Personio's partner guidelines). */
-export const TransferWhen = z.enum(['finished', 'approved']);
-export type TransferWhen = z.infer<typeof TransferWhen>;
-
-export const TenantSyncConfig = z.strictObject({
-  timezone: z
-    .string()
-    .default('Europe/Vienna')
-    .refine(isValidTimeZone, { message: 'unknown IANA time zone (use e.g. "Europe/Vienna")' }),
-  matching: MatchingConfig.prefault({}),
-  zeitausgleich: ZeitausgleichConfig.prefault({}),
-  breaks: BreaksConfig.prefault({}),
-  /** Longest comment sent to Personio, in UTF-16 code units as Personio counts; longer notes are cut with "…" and a warning. */
-  commentMaxLength: z.number().int().min(2).max(100_000).default(1000),
-  dst: DstRule.default('preserve-duration'),
-  transferWhen: TransferWhen.default('finished'),
   /**
-   * timr working-time types of a non-attendance category the tenant decided are not
-   * Zeitausgleich (e.g. vacation, which Personio keeps itself): their entries are not
-   * transferred and no longer listed as needing a decision. Attendance types are not affected.
+   * How a Zeitausgleich day reaches Personio: `zero-hours` books one zero-length WORK period (0
+   * working hours that day; relies on Personio accepting start == end, which its v1 API refused),
+   * `absence` books an absence period of the configured Personio time-off type (Personio's own
+   * route for compensatory time off, with automatic deficit hours).
    */
-  ignoreTypeIds: z.array(trimmedNonEmpty).default([]),
-  /**
-   * Between two full reads of the look-back window, a cycle's check reads only what timr changed
-   * (`last_modified_after`) and the deletion feed; a full pass, which also refreshes every
-   * entry's fate, runs at most this often (and after anything that needs one: a config change,
-   * a retry, a run that left work behind, changed working-time types).
-   */
-  fullReconcileHours: z.number().positive().max(24 * 31).default(24),
-  /**
-   * How far back of the previous check a change check reads again: covers writes timr
-   * committed while that check read, and clock skew between timr and the worker up to this.
-   */
-  changeOverlapSeconds: z.number().int().min(0).max(24 * 3600).default(60),
-}).superRefine((config, ctx) => {
-  const both = config.ignoreTypeIds.filter((id) => config.zeitausgleich.typeIds.includes(id));
-  if (both.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['ignoreTypeIds'],
-      message: `type ${both.join(', ')} is configured as Zeitausgleich too; decide for one (remove it from sync.ignoreTypeIds or from sync.zeitausgleich.typeIds)`,
+  const ZeitausgleichRepresentation = z.enum(['zero-hours', 'absence']);
+
+  const ZeitausgleichConfig = z
+    .strictObject({
+      /** timr working-time type ids. When ids or external ids are configured, names are ignored. */
+      typeIds: z.array(trimmedNonEmpty).default([]),
+      externalIds: z.array(trimmedNonEmpty).default([]),
+      /** Fallback match on the type name (case-insensitive, trimmed); admins can rename types. */
+      names: z.array(trimmedNonEmpty).default(['Zeitausgleich']),
+      representation: ZeitausgleichRepresentation.default('zero-hours'),
+      /** Personio absence (time-off) type id; required with representation `absence`. */
+      absenceTypeId: trimmedNonEmpty.optional(),
+    })
+    .refine((c) => c.representation !== 'absence' || c.absenceTypeId !== undefined, {
+      message: 'representation "absence" needs absenceTypeId: the id of the Personio absence type to book (e.g. "Überstundenausgleich")',
+      path: ['absenceTypeId'],
     });
-  }
-});
+
+  const UnpositionedBreakPlacement = z.enum(['middle', 'start']);
+
+  const BreaksConfig = z.strictObject({
+    /** Where a break with a duration but no start/end is put in the entry. */
+    unpositioned: UnpositionedBreakPlacement.default('middle'),
+  });
+
+  /**
+   * Entries across a DST change (see README, "Transform rules"). Personio takes local times without
+   * offset, so such an entry's clock times and its real length cannot both be written:
+   * `preserve-duration` books the hours worked (the periods after the change are shifted by the
+   * change), `wall-clock` keeps the times as on the clock (the hours are off by the change).
+   */
+  const DstRule = z.enum(['preserve-duration', 'wall-clock']);
+
+  /** `approved`: only entries timr shows approved or closed are transferred (Personio's partner guidelines). */
+  const TransferWhen = z.enum(['finished', 'approved']);
+
+  const TenantSyncConfig = z.strictObject({
+    timezone: z
+      .string()
+      .default('Europe/Vienna')
+      .refine(isValidTimeZone, { message: 'unknown IANA time zone (use e.g. "Europe/Vienna")' }),
+    matching: MatchingConfig.prefault({}),
+    zeitausgleich: ZeitausgleichConfig.prefault({}),
+    breaks: BreaksConfig.prefault({}),
+    /** Longest comment sent to Personio, in UTF-16 code units as Personio counts; longer notes are cut with "…" and a warning. */
+    commentMaxLength: z.number().int().min(2).max(100_000).default(1000),
+    dst: DstRule.default('preserve-duration'),
+    transferWhen: TransferWhen.default('finished'),
+    /**
+     * timr working-time types of a non-attendance category the tenant decided are not
+     * Zeitausgleich (e.g. vacation, which Personio keeps itself): their entries are not
+     * transferred and no longer listed as needing a decision. Attendance types are not affected.
+     */
+    ignoreTypeIds: z.array(trimmedNonEmpty).default([]),
+    /**
+     * Between two full reads of the look-back window, a cycle's check reads only what timr changed
+     * (`last_modified_after`) and the deletion feed; a full pass, which also refreshes every
+     * entry's fate, runs at most this often (and after anything that needs one: a config change,
+     * a retry, a run that left work behind, changed working-time types).
+     */
+    fullReconcileHours: z.number().positive().max(24 * 31).default(24),
+    /**
+     * How far back of the previous check a change check reads again: covers writes timr
+     * committed while that check read, and clock skew between timr and the worker up to this.
+     */
+    changeOverlapSeconds: z.number().int().min(0).max(24 * 3600).default(60),
+  }).superRefine((config, ctx) => {
+    const both = config.ignoreTypeIds.filter((id) => config.zeitausgleich.typeIds.includes(id));
+    if (both.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ignoreTypeIds'],
+        message: `type ${both.join(', ')} is configured as Zeitausgleich too; decide for one (remove it from sync.ignoreTypeIds or from sync.zeitausgleich.typeIds)`,
+      });
+    }
+  });
+  return { MatchingStrategy, MatchingConfig, ZeitausgleichRepresentation, ZeitausgleichConfig, UnpositionedBreakPlacement, BreaksConfig, DstRule, TransferWhen, TenantSyncConfig };
+}
+
+export const { MatchingStrategy, MatchingConfig, ZeitausgleichRepresentation, ZeitausgleichConfig, UnpositionedBreakPlacement, BreaksConfig, DstRule, TransferWhen, TenantSyncConfig } = tenantSyncConfigSchemas();
+export type MatchingStrategy = z.infer<typeof MatchingStrategy>;
+export type MatchingConfig = z.infer<typeof MatchingConfig>;
+export type ZeitausgleichRepresentation = z.infer<typeof ZeitausgleichRepresentation>;
+export type ZeitausgleichConfig = z.infer<typeof ZeitausgleichConfig>;
+export type UnpositionedBreakPlacement = z.infer<typeof UnpositionedBreakPlacement>;
+export type BreaksConfig = z.infer<typeof BreaksConfig>;
+export type DstRule = z.infer<typeof DstRule>;
+export type TransferWhen = z.infer<typeof TransferWhen>;
 export type TenantSyncConfig = z.infer<typeof TenantSyncConfig>;
 export type TenantSyncConfigInput = z.input<typeof TenantSyncConfig>;
 

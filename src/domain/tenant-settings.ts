@@ -4,38 +4,48 @@
  * `updateConfig` update. The credentials are only referenced by name.
  */
 import { z } from 'zod';
-import { TenantSyncConfig } from './tenant-config.js';
+import { tenantSyncConfigSchemas } from './tenant-config.js';
 
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-export const TenantSettings = z.object({
-  tenantId: z.string().regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, at most 63'),
-  /** Name of the tenant's entry in the secret store (file or environment). */
-  credentialsRef: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'credentials ref: letters, digits, dash, underscore (at most 64)'),
-  intervalSeconds: z.number().int().min(5).max(7 * 86_400).default(900),
-  /** How far back entries are looked for (raise it for a first backfill). */
-  lookbackDays: z.number().int().min(1).max(3660).default(62),
-  /** Entries per run; keeps one run's history far below Temporal's limits. */
-  chunkSize: z.number().int().min(1).max(500).default(200),
-  /** Batches transferred in parallel within a run. */
-  concurrency: z.number().int().min(1).max(32).default(4),
-  /**
-   * Entries per post/lock activity. Batches keep a run's history small (about 2 events per
-   * entry instead of about 10); a refused entry never fails its batch.
-   */
-  batchSize: z.number().int().min(1).max(50).default(10),
-  /** Per-attempt limit of one vendor call sequence; a dead worker's activity is retried after it. */
-  activityTimeoutSeconds: z.number().int().min(2).max(600).default(60),
-  /** Attempts per vendor call sequence before an entry counts as failed for this run (it is retried next cycle). */
-  activityMaxAttempts: z.number().int().min(1).max(100).default(8),
-  /**
-   * Hours between scheduled audits of the tenant's vendor state (report only: findings in status,
-   * the Temporal UI and metrics; `timr-sync audit --repair` repairs). 0 turns it off. Tenants
-   * started before this setting existed audit daily.
-   */
-  auditIntervalHours: z.number().min(0).max(24 * 366).default(24),
-  sync: TenantSyncConfig.default(TenantSyncConfig.parse({})),
-});
+/**
+ * A new schema per call: workflow code (the updateConfig validator) cannot use the exported one,
+ * frozen in the preloaded module (see tenantSyncConfigSchemas).
+ */
+export function tenantSettingsSchema() {
+  const { TenantSyncConfig } = tenantSyncConfigSchemas();
+  return z.object({
+    // A RegExp per schema: zod resets the pattern's lastIndex, and in workflow code the exported one is frozen.
+    tenantId: z.string().regex(new RegExp(TENANT_ID_PATTERN), 'tenant id: lowercase letters, digits and dashes, at most 63'),
+    /** Name of the tenant's entry in the secret store (file or environment). */
+    credentialsRef: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'credentials ref: letters, digits, dash, underscore (at most 64)'),
+    intervalSeconds: z.number().int().min(5).max(7 * 86_400).default(900),
+    /** How far back entries are looked for (raise it for a first backfill). */
+    lookbackDays: z.number().int().min(1).max(3660).default(62),
+    /** Entries per run; keeps one run's history far below Temporal's limits. */
+    chunkSize: z.number().int().min(1).max(500).default(200),
+    /** Batches transferred in parallel within a run. */
+    concurrency: z.number().int().min(1).max(32).default(4),
+    /**
+     * Entries per post/lock activity. Batches keep a run's history small (about 2 events per
+     * entry instead of about 10); a refused entry never fails its batch.
+     */
+    batchSize: z.number().int().min(1).max(50).default(10),
+    /** Per-attempt limit of one vendor call sequence; a dead worker's activity is retried after it. */
+    activityTimeoutSeconds: z.number().int().min(2).max(600).default(60),
+    /** Attempts per vendor call sequence before an entry counts as failed for this run (it is retried next cycle). */
+    activityMaxAttempts: z.number().int().min(1).max(100).default(8),
+    /**
+     * Hours between scheduled audits of the tenant's vendor state (report only: findings in status,
+     * the Temporal UI and metrics; `timr-sync audit --repair` repairs). 0 turns it off. Tenants
+     * started before this setting existed audit daily.
+     */
+    auditIntervalHours: z.number().min(0).max(24 * 366).default(24),
+    sync: TenantSyncConfig.default(TenantSyncConfig.parse({})),
+  });
+}
+
+export const TenantSettings = tenantSettingsSchema();
 export type TenantSettings = z.infer<typeof TenantSettings>;
 export type TenantSettingsInput = z.input<typeof TenantSettings>;
 

@@ -2,8 +2,9 @@
  * The updateConfig validator: it runs once, when the update arrives, and never on replay. The
  * zod schema is pure, deterministic code (no I/O), so the validator reuses it rather than keeping
  * a second copy of the rules. The handler itself only assigns (see TenantSettingsChange).
+ * It builds the schema per call: the module's exported one is frozen in workflow code.
  */
-import { TenantSettings, type TenantSettingsChange } from '../domain/tenant-settings.js';
+import { tenantSettingsSchema, type TenantSettings, type TenantSettingsChange } from '../domain/tenant-settings.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -28,7 +29,7 @@ export function checkSettingsChange(current: TenantSettings, change: TenantSetti
   if (!isPlainObject(change)) throw new Error('updateConfig expects an object with the settings to change');
   if ('tenantId' in change) throw new Error('tenantId cannot be changed; start a workflow for the other tenant instead');
   const merged = { ...current, ...change };
-  const parsed = TenantSettings.safeParse(merged);
+  const parsed = tenantSettingsSchema().safeParse(merged);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
     throw new Error(`invalid config for tenant ${current.tenantId}: ${problems.join('; ')}`);

@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/timr-sync.js';
+import { bundleWorkflows } from '../../src/worker.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
 import { HISTORIES_DIR } from '../helpers/history-fixtures.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
@@ -54,7 +55,7 @@ describe('timr-sync replay', () => {
         '}',
       ].join('\n'),
     );
-    const bundle = await bundleWorkflowCode({ workflowsPath: wrapper, logger: new DefaultLogger('ERROR') });
+    const bundle = await bundleWorkflows({ workflowsPath: wrapper, logger: new DefaultLogger('ERROR') });
     changedBundle = path.join(dir, 'changed-bundle.js');
     writeFileSync(changedBundle, bundle.code);
   }, 120_000);

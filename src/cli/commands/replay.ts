@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { codecKeysFileFromEnv, dataConverterFromEnv, ENCRYPTED_ENCODING } from '../../codec/index.js';
 import { parseHistoryJson, replayHistories, type HistoryToReplay, type ReplayVerdict } from '../../deploy/replay.js';
 import { defaultBuildId } from '../../deploy/worker-version.js';
-import { WORKFLOWS_PATH } from '../../worker.js';
+import { bundleWorkflows, WORKFLOWS_PATH } from '../../worker.js';
 import { printLines } from './cli-io.js';
 import { integerAtLeast, type CommandContext, type CommandModule } from './command.js';
 import { CliError, UsageError } from './errors.js';
@@ -40,7 +40,7 @@ async function workflowBundle(file: string | undefined, ctx: CommandContext): Pr
     }
   }
   if (ctx.io.stderr.isTTY) printLines(ctx.io.stderr, `bundling the workflows of ${path.relative(process.cwd(), path.dirname(WORKFLOWS_PATH)) || '.'} …`);
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
+  const bundle = await bundleWorkflows({ logger: new DefaultLogger('ERROR') });
   return { code: bundle.code, origin: `the workflows of this checkout (${path.relative(process.cwd(), path.dirname(WORKFLOWS_PATH)) || '.'})` };
 }
 

@@ -7,12 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { AesGcmPayloadCodec, ensureCodecKeyFile, loadCodecKeyFile } from '../../codec/index.js';
 import { startSandbox, SandboxControl, type RunningSandbox } from '../../sandbox/index.js';
 import type { Seed } from '../../sandbox/seed.js';
 import { FileSecretStore } from '../../secrets/index.js';
-import { WORKFLOWS_PATH } from '../../worker.js';
+import { bundleWorkflows } from '../../worker.js';
 import { startDevServer, type DevServer } from '../dev-server.js';
 import { freePort } from '../free-port.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
@@ -71,7 +71,7 @@ export class ChaosStack {
       log('bundling workflows and starting the Temporal dev server…');
       const [devServer, bundle] = await Promise.all([
         startDevServer({ ui: false, port, dbFilename: dbFile, logFile: path.join(runDir, 'temporal-dev-server.log'), log }),
-        bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+        bundleWorkflows({ logger: new DefaultLogger('WARN') }),
       ]);
       cleanup.push(() => devServer.stop());
       const bundlePath = path.join(runDir, 'workflow-bundle.js');
