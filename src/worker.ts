@@ -42,10 +42,10 @@ export const WORKFLOWS_PATH = sourceFile('workflows/index');
 /**
  * Modules the workflow bundle loads once per reusable V8 context, shared by every workflow the
  * worker has cached, instead of once per workflow: zod and the schemas (through tenant-settings)
- * were most of an idle tenant's 1.5 MiB (issue 10). Their dependencies come along. Each holds
- * nothing a workflow writes: constants, pure functions and classes (time-zone.ts's caches are
- * only filled by functions the workflows do not call). The SDK freezes these modules' exports,
- * so workflow code builds any zod schema it uses (tenantSettingsSchema).
+ * were most of an idle tenant's 1.5 MiB (issue 10). Their dependencies come along. None holds
+ * per-workflow state: constants, pure functions and classes; time-zone.ts's caches hold only
+ * results that are the same whoever asks (zones found valid, instants parsed). The SDK freezes
+ * these modules' exports, so workflow code builds any zod schema it uses (tenantSettingsSchema).
  */
 export const WORKFLOW_PRELOAD_MODULES = [
   'clients/failure-types',

@@ -11,7 +11,7 @@ import type { TimrClient } from '../clients/timr/client.js';
 import type { WorkingTime, WorkingTimeStatus, WorkingTimeType } from '../clients/timr/schemas.js';
 import { booksNothing, classifyEntry, typeCategories, type ClassificationContext, type SkipCode } from '../domain/entry-classification.js';
 import { FateTally, type Fate } from '../domain/entry-fates.js';
-import { parseTenantSyncConfig } from '../domain/tenant-config.js';
+import { parseTenantSyncConfig, type TenantSyncConfig } from '../domain/tenant-config.js';
 import { undecidedTypes, type TypeDecision } from '../domain/type-decisions.js';
 import type { PlannedDeletion } from './contracts.js';
 import { fingerprintOf, labelOf } from './entry-memo.js';
@@ -22,6 +22,8 @@ import { readWindow, recordingWindow } from './window-cache.js';
 export interface CollectInput {
   tenantId: string;
   sync: unknown;
+  /** `sync` parsed already (the check parses it first): not parsed again. */
+  config?: TenantSyncConfig;
   lookbackDays: number;
   held: Record<string, string>;
   deletionWatermark: string | null;
@@ -148,7 +150,7 @@ function isoDate(d: Date): string {
 }
 
 export async function collectWork(timr: TimrClient, input: CollectInput): Promise<CollectedWork> {
-  const config = parseTenantSyncConfig(input.sync, input.tenantId);
+  const config = input.config ?? parseTenantSyncConfig(input.sync, input.tenantId);
   const types = await timr.listWorkingTimeTypes();
   const typesDigest = digestOfTypes(types);
   const ctx: ClassificationContext = { config, typeCategories: typeCategories(types) };

@@ -47,23 +47,30 @@ export interface TenantClients {
   personio: PersonioClient;
 }
 
+/** Each client is built when the activity first uses it: most use one vendor (an idle cycle's check only timr). */
 export function clientsFor(deps: ActivityDeps, ref: TenantRef, secrets: TenantSecrets): TenantClients {
   // Waiting out a 429 inside the attempt (heartbeating) costs no attempt, up to its deadline.
   const timeout = { ...(deps.httpTimeoutMs !== undefined && { timeoutMs: deps.httpTimeoutMs }), rateLimitUntil: rateLimitWaitDeadline };
+  let timr: TimrClient | undefined;
+  let personio: PersonioClient | undefined;
   return {
-    timr: new TimrClient({
-      tenantId: ref.tenantId,
-      baseUrl: deps.endpoints.timrBaseUrl,
-      tokenUrl: deps.endpoints.timrTokenUrl,
-      credentials: secrets.timr,
-      ...timeout,
-    }),
-    personio: new PersonioClient({
-      tenantId: ref.tenantId,
-      baseUrl: deps.endpoints.personioBaseUrl,
-      credentials: secrets.personio,
-      ...(deps.personioLimits !== undefined && { limits: deps.personioLimits }),
-      ...timeout,
-    }),
+    get timr() {
+      return (timr ??= new TimrClient({
+        tenantId: ref.tenantId,
+        baseUrl: deps.endpoints.timrBaseUrl,
+        tokenUrl: deps.endpoints.timrTokenUrl,
+        credentials: secrets.timr,
+        ...timeout,
+      }));
+    },
+    get personio() {
+      return (personio ??= new PersonioClient({
+        tenantId: ref.tenantId,
+        baseUrl: deps.endpoints.personioBaseUrl,
+        credentials: secrets.personio,
+        ...(deps.personioLimits !== undefined && { limits: deps.personioLimits }),
+        ...timeout,
+      }));
+    },
   };
 }

@@ -49,13 +49,20 @@ function currentContext(): Context | undefined {
   }
 }
 
-/** Runs `fn` with a pulse for the current activity attempt. */
-export async function withPulse<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a pulse for the current activity attempt. `beatAtStart: false` for an attempt
+ * that writes nothing (the cycle's check): one that ends before the first interval then sends no
+ * heartbeat at all (each is encrypted and a call to Temporal), and its cancellation need not
+ * reach it, as it has no write to stop.
+ */
+export async function withPulse<T>(fn: () => Promise<T>, opts: { beatAtStart?: boolean } = {}): Promise<T> {
   const ctx = currentContext();
   if (!ctx || pulses.has(ctx)) return fn();
   const pulse = new Pulse(ctx);
   pulses.set(ctx, pulse);
-  pulse.beat();
+  // At once, not only after an interval: an attempt shorter than that would never heartbeat,
+  // and so never learn it was cancelled before its next write (test/sync/run-cancelled).
+  if (opts.beatAtStart !== false) pulse.beat();
   try {
     return await fn();
   } finally {

@@ -25,7 +25,8 @@ export function createActivities(deps: ActivityDeps) {
 
     async checkForWork(input: Omit<PlanInput, 'runId' | 'chunkSize'>) {
       if (input.unresolvedWrites !== undefined) metrics.unresolvedWrites.set({ tenant: input.tenantId }, input.unresolvedWrites);
-      return withTenant(deps, input, ({ timr }) => checkTenantWork(timr, input));
+      // Read-only: no heartbeat at its start (heartbeat.ts), a quiet check ends before the first.
+      return withTenant(deps, input, ({ timr }) => checkTenantWork(timr, input), { beatAtStart: false });
     },
 
     /** A page of the window's whole quarantine (the tenant keeps counts and a sample), on demand. */

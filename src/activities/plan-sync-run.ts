@@ -54,6 +54,7 @@ export async function checkTenantWork(timr: TimrClient, input: Omit<PlanInput, '
   const full = fullPassDue(input, config.fullReconcileHours, startedAt);
   const work = await collectWork(timr, {
     ...input,
+    config,
     ...(!full && input.changeWatermark && { changedSince: input.changeWatermark, typesDigest: input.typesDigest ?? null }),
   });
   const candidates = [...work.withdrawn, ...work.eligible, ...work.invalid.map((i) => i.entry)];

@@ -26,8 +26,8 @@ function scrub(failure: ApplicationFailure, secrets: TenantSecrets | undefined):
   });
 }
 
-export function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients, secrets: TenantSecrets) => Promise<T>): Promise<T> {
-  return withPulse(() => inTenant(deps, ref, fn));
+export function withTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients, secrets: TenantSecrets) => Promise<T>, pulse?: { beatAtStart?: boolean }): Promise<T> {
+  return withPulse(() => inTenant(deps, ref, fn), pulse);
 }
 
 async function inTenant<T>(deps: ActivityDeps, ref: TenantRef, fn: (clients: TenantClients, secrets: TenantSecrets) => Promise<T>): Promise<T> {

@@ -41,14 +41,24 @@ export function parseInstant(value: string): number {
 /** Personio takes whole seconds; cutting sub-seconds early keeps every later step exact. */
 export const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
+/**
+ * Zones found valid: every check activity parses the tenant's config, and constructing an
+ * Intl.DateTimeFormat to ask was most of that parse (issue 10, idle CPU).
+ */
+const validZones = new Set<string>();
+const VALID_ZONES_LIMIT = 10_000;
+
 export function isValidTimeZone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
   if (zone.trim() === '' || zone !== zone.trim()) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  if (validZones.size >= VALID_ZONES_LIMIT) validZones.clear();
+  validZones.add(zone);
+  return true;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
