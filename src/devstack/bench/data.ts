@@ -11,8 +11,19 @@ function retag(t: TenantSeed, id: string): TenantSeed {
   return { ...t, id, timr: { ...t.timr, clientId: `timr-${id}` }, personio: { ...t.personio, clientId: `papi-${id}` } };
 }
 
+/**
+ * The demo generator starts on a fixed date; a long range from there runs past today, and its
+ * future last_modified values would push the sandbox timr's clock (monotonic over the seed) days
+ * ahead, so every write after the seed looked newer than any change watermark. The benchmark's
+ * data ends four days ago instead: edits land up to three days after an entry (recordings.ts),
+ * so every last_modified is in the past, as in real data (the look-back covers it: demo-tenants.ts).
+ */
+function startDateFor(days: number, nowMs = Date.now()): string {
+  return new Date(nowMs - (days + 4) * 86_400_000).toISOString().slice(0, 10);
+}
+
 export function demoSeed(opts: { tenants: number; employees: number; days: number; seed?: number }, prefix: string): Seed {
-  return renamed(generateDemoData({ seed: opts.seed ?? 1, tenants: opts.tenants, employees: opts.employees, days: opts.days }), prefix);
+  return renamed(generateDemoData({ seed: opts.seed ?? 1, tenants: opts.tenants, employees: opts.employees, days: opts.days, startDate: startDateFor(opts.days) }), prefix);
 }
 
 /**
