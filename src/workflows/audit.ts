@@ -8,7 +8,7 @@ import type { AuditInput, AuditResult } from '../activities/contracts.js';
 import type { SyncActivities } from '../activities/index.js';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { describeFindings } from '../domain/audit-findings.js';
-import { fairActivity } from './sync-run.js';
+import { fairTurn } from './sync-run.js';
 
 const { auditTenant } = proxyActivities<SyncActivities>({
   // Reads the whole window of both vendors: many pages for a large tenant; the pulse heartbeats.
@@ -20,7 +20,7 @@ const { auditTenant } = proxyActivities<SyncActivities>({
 export async function auditWorkflow(input: AuditInput): Promise<AuditResult> {
   setCurrentDetails(`**${input.tenantId}** audit: reading timr and Personio`);
   const result = await auditTenant.executeWithOptions(
-    { ...fairActivity(input.tenantId), startToCloseTimeout: '15 minutes', heartbeatTimeout: '1 minute', summary: `${input.tenantId}: audit timr and Personio (look-back window of ${input.lookbackDays} days)` },
+    { ...fairTurn(input.tenantId), startToCloseTimeout: '15 minutes', heartbeatTimeout: '1 minute', summary: `${input.tenantId}: audit timr and Personio (look-back window of ${input.lookbackDays} days)` },
     [input],
   );
   const c = result.counts;

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { CheckOverridesInput, CheckOverridesResult } from '../activities/contracts.js';
 import type { SyncActivities } from '../activities/index.js';
-import { fairActivity } from './sync-run.js';
+import { fairTurn } from './sync-run.js';
 
 const { checkOverrides } = proxyActivities<SyncActivities>({ startToCloseTimeout: '60 seconds', retry: { maximumAttempts: 3 } });
 
@@ -10,5 +10,5 @@ const { checkOverrides } = proxyActivities<SyncActivities>({ startToCloseTimeout
  * activity runs on a worker, which holds the tenant's credentials (the CLI does not).
  */
 export async function checkOverridesWorkflow(input: CheckOverridesInput): Promise<CheckOverridesResult> {
-  return checkOverrides.executeWithOptions(fairActivity(input.tenantId), [input]);
+  return checkOverrides.executeWithOptions(fairTurn(input.tenantId), [input]);
 }

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/index.js';
 import type { QuarantinePage } from '../activities/plan-sync-run.js';
-import { fairActivity } from './sync-run.js';
+import { fairTurn } from './sync-run.js';
 
 const { listQuarantine } = proxyActivities<SyncActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 3 } });
 
@@ -13,5 +13,5 @@ export type ListQuarantineInput = Parameters<SyncActivities['listQuarantine']>[0
  * demand, by a worker (it holds the tenant's credentials, the caller does not).
  */
 export async function listQuarantineWorkflow(input: ListQuarantineInput): Promise<QuarantinePage> {
-  return listQuarantine.executeWithOptions(fairActivity(input.tenantId), [input]);
+  return listQuarantine.executeWithOptions(fairTurn(input.tenantId), [input]);
 }

@@ -12,7 +12,7 @@ import { NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { addOutcomes, describeCounts, emptyReport, sampleLimit, type ProvisionReport } from '../domain/provision-report.js';
 import type { ProvisionRow } from '../domain/provisioning.js';
 import type { MatchingStrategy } from '../domain/tenant-config.js';
-import { fairActivity } from './sync-run.js';
+import { fairTurn } from './sync-run.js';
 
 /** Rows per update and per activity (the same bound as the activity's input). */
 export const PROVISION_PAGE_ROWS = 50;
@@ -113,7 +113,7 @@ export async function provisionWorkflow(input: ProvisionWorkflowInput): Promise<
     const batch: ProvisionBatchInput = { tenantId, credentialsRef, runId: workflowId, strategy, dryRun, rows, label };
     const { outcomes } = await provisionUsers.executeWithOptions(
       {
-        ...fairActivity(tenantId),
+        ...fairTurn(tenantId),
         startToCloseTimeout: '10 minutes',
         heartbeatTimeout: '1 minute',
         retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
@@ -129,7 +129,7 @@ export async function provisionWorkflow(input: ProvisionWorkflowInput): Promise<
     do {
       const page = await readPersonioPersons.executeWithOptions(
         {
-          ...fairActivity(tenantId),
+          ...fairTurn(tenantId),
           startToCloseTimeout: '2 minutes',
           retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
           summary: `${tenantId}: read ${source.includeInactive ? 'all' : 'active'} Personio persons, page ${pagesDone + 1}`,

@@ -16,8 +16,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
-  type ChildWorkflowOptions,
 } from '@temporalio/workflow';
+import type { Priority } from '@temporalio/common';
 import type { SyncActivities } from '../activities/index.js';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../clients/failure-types.js';
 import { describeFateCounts, fateCounts } from '../domain/entry-fates.js';
@@ -49,13 +49,8 @@ export const UI_SEARCH_ATTRIBUTES_PATCH = 'ui-search-attributes';
  */
 export const TENANT_FAIRNESS_PATCH = 'tenant-fairness';
 
-/** A tenant's activity options for its fair turn on the task queue (none before the patch). */
-export function fairActivity(tenantId: string): Pick<ActivityOptions, 'priority'> {
-  return patched(TENANT_FAIRNESS_PATCH) ? { priority: tenantPriority(tenantId) } : {};
-}
-
-/** A tenant's child workflow options for its fair turn on the task queue (none before the patch). */
-export function fairChild(tenantId: string): Pick<ChildWorkflowOptions, 'priority'> {
+/** A tenant's fair turn on the task queue, for its activities and child workflows alike (nothing before the patch). */
+export function fairTurn(tenantId: string): { priority?: Priority } {
   return patched(TENANT_FAIRNESS_PATCH) ? { priority: tenantPriority(tenantId) } : {};
 }
 
@@ -67,7 +62,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
   // (activities/heartbeat.ts): a dead worker is noticed within one timeout, and the heartbeat's
   // answer is how a cancelled or timed-out attempt learns to stop writing.
   const base: ActivityOptions = {
-    ...fairActivity(settings.tenantId),
+    ...fairTurn(settings.tenantId),
     startToCloseTimeout: `${timeout}s`,
     heartbeatTimeout: `${timeout}s`,
     retry: {

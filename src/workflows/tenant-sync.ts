@@ -38,7 +38,7 @@ import {
   updateConfigUpdate,
 } from './messages.js';
 import { auditWorkflow } from './audit.js';
-import { fairActivity, fairChild, syncRunWorkflow, UI_SEARCH_ATTRIBUTES_PATCH } from './sync-run.js';
+import { fairTurn, syncRunWorkflow, UI_SEARCH_ATTRIBUTES_PATCH } from './sync-run.js';
 import { TenantManager } from './tenant-manager.js';
 import type { AuditResult } from '../activities/contracts.js';
 import type { AuditOutcome, SyncRunInput, SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
@@ -64,7 +64,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
   // Reading a large tenant's window takes many pages: a generous overall limit, while the
   // heartbeat per page still notices a dead worker within one activity timeout.
   const checkOptions = (): ActivityOptions => ({
-    ...fairActivity(tenantId),
+    ...fairTurn(tenantId),
     startToCloseTimeout: `${tenant.settings.activityTimeoutSeconds * 10}s`,
     heartbeatTimeout: `${tenant.settings.activityTimeoutSeconds}s`,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
@@ -127,7 +127,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
       // Run ids are never reused: two runs under one id would read as one in the UI and in reports.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       staticSummary,
-      ...fairChild(tenantId),
+      ...fairTurn(tenantId),
       // Support filters a tenant's runs by TenantId (the run adds RunOutcome when it ends).
       ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
     });
@@ -204,7 +204,7 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
           args: [args],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           staticSummary: `${tenantId}: audit ${number}${scheduled ? ' (scheduled)' : ''}`,
-          ...fairChild(tenantId),
+          ...fairTurn(tenantId),
           ...(patched(UI_SEARCH_ATTRIBUTES_PATCH) && { typedSearchAttributes: [{ key: TENANT_ID, value: tenantId }] }),
         });
         tenant.recordAudit(
