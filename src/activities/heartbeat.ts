@@ -57,7 +57,8 @@ function currentContext(): Context | undefined {
  */
 export async function withPulse<T>(fn: () => Promise<T>, opts: { beatAtStart?: boolean } = {}): Promise<T> {
   const ctx = currentContext();
-  if (!ctx || pulses.has(ctx)) return fn();
+  // A local activity has no heartbeat (its workflow task is kept alive instead).
+  if (!ctx || ctx.info.isLocal || pulses.has(ctx)) return fn();
   const pulse = new Pulse(ctx);
   pulses.set(ctx, pulse);
   // At once, not only after an interval: an attempt shorter than that would never heartbeat,

@@ -12,7 +12,7 @@ import { progress } from './heartbeat.js';
 import { planEntry } from './plan-entry.js';
 import { quarantineDigest } from './quarantine-digest.js';
 import { IN_FLIGHT_MS } from './window-cache.js';
-import { parseTenantSyncConfig } from '../domain/tenant-config.js';
+import { fullPassDue, parseTenantSyncConfig } from '../domain/tenant-config.js';
 
 /** Quarantined entries a summary names with their reasons (the count and digest cover all). */
 export const QUARANTINE_SAMPLE_LIMIT = 50;
@@ -29,13 +29,6 @@ async function allPersons(personio: PersonioClient): Promise<Person[]> {
 /** Stable digest of what the tenant shows about its window, so an unchanged view is not sent again. */
 function digestOf(window: WindowFates): string {
   return createHash('sha256').update(JSON.stringify(window)).digest('hex').slice(0, 32);
-}
-
-/** A full pass is due: none yet, no watermark, or the last one is fullReconcileHours old. */
-function fullPassDue(input: Omit<PlanInput, 'runId' | 'chunkSize'>, reconcileHours: number, nowMs: number): boolean {
-  if (!input.changeWatermark || !input.lastFullPassAt) return true;
-  const last = Date.parse(input.lastFullPassAt);
-  return Number.isNaN(last) || nowMs - last >= reconcileHours * 3_600_000;
 }
 
 /**

@@ -11,6 +11,9 @@ import { isValidTimeZone } from './time-zone.js';
  * workflows of a worker (src/worker.ts, WORKFLOW_PRELOAD_MODULES), which freezes its exports, and
  * a zod schema caches parts of itself on first use. Workflow code builds schemas of its own here.
  */
+/** sync.fullReconcileHours when the tenant sets none. */
+export const FULL_RECONCILE_HOURS_DEFAULT = 24;
+
 export function tenantSyncConfigSchemas() {
   const MatchingStrategy = z.enum(['email', 'employee_number', 'external_id']);
 
@@ -93,7 +96,7 @@ export function tenantSyncConfigSchemas() {
      * entry's fate, runs at most this often (and after anything that needs one: a config change,
      * a retry, a run that left work behind, changed working-time types).
      */
-    fullReconcileHours: z.number().positive().max(24 * 31).default(24),
+    fullReconcileHours: z.number().positive().max(24 * 31).default(FULL_RECONCILE_HOURS_DEFAULT),
     /**
      * How far back of the previous check a change check reads again: covers writes timr
      * committed while that check read, and clock skew between timr and the worker up to this.
@@ -146,4 +149,23 @@ export function parseTenantSyncConfig(input: unknown, tenantId: string): TenantS
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length === 0 ? '(config)' : issue.path.map(String).join('.');
   return `${path}: ${issue.message}`;
+}
+
+/**
+ * A check reads the whole window (a full pass): none yet, no change watermark, or the last full
+ * pass is `reconcileHours` old. Otherwise it reads only what timr changed since the watermark.
+ */
+export function fullPassDue(state: { changeWatermark?: string | null; lastFullPassAt?: string | null }, reconcileHours: number, nowMs: number): boolean {
+  if (!state.changeWatermark || !state.lastFullPassAt) return true;
+  const last = Date.parse(state.lastFullPassAt);
+  return Number.isNaN(last) || nowMs - last >= reconcileHours * 3_600_000;
+}
+
+/**
+ * sync.fullReconcileHours of a stored configuration without parsing all of it (workflow code
+ * decides with it how to run the check; the check itself parses the whole configuration).
+ */
+export function fullReconcileHoursOf(sync: unknown): number {
+  const hours = sync !== null && typeof sync === 'object' ? (sync as { fullReconcileHours?: unknown }).fullReconcileHours : undefined;
+  return typeof hours === 'number' && hours > 0 ? hours : FULL_RECONCILE_HOURS_DEFAULT;
 }

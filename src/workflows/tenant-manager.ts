@@ -17,6 +17,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AuditInput, AuditResult, DateRange, EntryFates, QuarantinedEntry, WindowFates } from '../activities/contracts.js';
 import { describeFateCounts, fateCounts, FateTally } from '../domain/entry-fates.js';
 import { runOutcomeKeyword, type RunOutcomeKeyword } from '../domain/search-attributes.js';
+import { fullPassDue, fullReconcileHoursOf } from '../domain/tenant-config.js';
 import type { TenantSettings, TenantSettingsChange } from '../domain/tenant-settings.js';
 import { describeFindings } from '../domain/audit-findings.js';
 import { auditWorkflowId, runWorkflowId } from './ids.js';
@@ -436,6 +437,14 @@ export class TenantManager {
     this.inCycle = false;
     this.state.cycles += 1;
     this.cyclesThisExecution += 1;
+  }
+
+  /**
+   * The cycle's check reads only what timr changed (a quiet tenant's usual cycle), not the whole
+   * window: short enough to run as a local activity. The check applies the same rule itself.
+   */
+  changeCheckDue(nowMs: number): boolean {
+    return !fullPassDue(this.state, fullReconcileHoursOf(this.settings.sync), nowMs);
   }
 
   /** Input of the cheap check at the start of a cycle. */

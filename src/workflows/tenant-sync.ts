@@ -13,11 +13,13 @@ import {
   executeChild,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SyncActivities } from '../activities/index.js';
@@ -43,6 +45,9 @@ import { TenantManager } from './tenant-manager.js';
 import type { AuditResult } from '../activities/contracts.js';
 import type { AuditOutcome, SyncRunInput, SyncRunReport, TenantFinalView, TenantWorkflowInput } from './types.js';
 import { continueAsNewOnTargetVersion, newWorkerVersionAvailable } from './versioning.js';
+
+/** The patch behind change checks as local activities (see `localCheckOptions`). */
+export const LOCAL_CHANGE_CHECK_PATCH = 'local-change-check';
 
 export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<TenantFinalView> {
   const tenant = new TenantManager(input, {
@@ -70,6 +75,15 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
   });
   const { checkForWork, previewBackfill } = proxyActivities<SyncActivities>(checkOptions());
+  // A change check reads what changed since the last check (a few bytes for a quiet tenant): as a
+  // local activity it runs inside the workflow task that the timer woke, without an activity
+  // task's round trip through the server and its three events. Full passes stay activities:
+  // they read whole windows, heartbeat their progress and take their fair turn on the queue.
+  const localCheckOptions = (): LocalActivityOptions => {
+    const { startToCloseTimeout, retry } = checkOptions();
+    return { startToCloseTimeout, ...(retry && { retry }) };
+  };
+  const { checkForWork: checkChangesLocally } = proxyLocalActivities<SyncActivities>(localCheckOptions());
 
   setHandler(statusQuery, () => tenant.view());
   setHandler(carryQuery, () => tenant.carry());
@@ -134,11 +148,12 @@ export async function tenantSyncWorkflow(input: TenantWorkflowInput): Promise<Te
 
   /** One cycle: cheap check, then child runs while there is more (big backfills come in chunks). */
   const runCycle = async () => {
-    const work = await checkForWork.executeWithOptions(
-      // Options follow the settings as they are now (updateConfig may have changed them).
-      { ...checkOptions(), summary: `${tenantId}: check timr for new, changed and deleted entries` },
-      [tenant.checkInput()],
-    );
+    // Options follow the settings as they are now (updateConfig may have changed them).
+    // Histories from before run every check as an activity.
+    const work =
+      tenant.changeCheckDue(Date.now()) && patched(LOCAL_CHANGE_CHECK_PATCH)
+        ? await checkChangesLocally.executeWithOptions({ ...localCheckOptions(), summary: `${tenantId}: check timr for changed and deleted entries` }, [tenant.checkInput()])
+        : await checkForWork.executeWithOptions({ ...checkOptions(), summary: `${tenantId}: check timr for new, changed and deleted entries` }, [tenant.checkInput()]);
     tenant.release(work.releasedQuarantine);
     tenant.recordCheck(work, new Date().toISOString());
     if (!tenant.runNeeded(work)) return;

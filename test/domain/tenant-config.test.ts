@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTenantSyncConfig, safeParseTenantSyncConfig, TenantSyncConfig } from '../../src/domain/tenant-config.js';
+import { fullPassDue, fullReconcileHoursOf, parseTenantSyncConfig, safeParseTenantSyncConfig, TenantSyncConfig } from '../../src/domain/tenant-config.js';
 
 describe('TenantSyncConfig', () => {
   it('fills every default from an empty object', () => {
@@ -67,5 +67,27 @@ describe('TenantSyncConfig', () => {
     expect(() => parseTenantSyncConfig({ zeitausgleich: { names: ['  '] } }, 'acme')).toThrow(
       /tenant "acme" is invalid[\s\S]*zeitausgleich\.names\.0: must not be empty/,
     );
+  });
+});
+
+describe('full passes between change checks', () => {
+  const at = Date.parse('2026-12-01T10:00:00Z');
+  const state = { changeWatermark: '2026-12-01T09:59:00Z', lastFullPassAt: '2026-12-01T10:00:00Z' };
+
+  it('is due without a watermark, without a full pass, with an unreadable one, and once reconcileHours passed', () => {
+    expect(fullPassDue({}, 24, at)).toBe(true);
+    expect(fullPassDue({ ...state, changeWatermark: null }, 24, at)).toBe(true);
+    expect(fullPassDue({ ...state, lastFullPassAt: null }, 24, at)).toBe(true);
+    expect(fullPassDue({ ...state, lastFullPassAt: 'yesterday' }, 24, at)).toBe(true);
+    expect(fullPassDue(state, 24, at + 24 * 3_600_000 - 1)).toBe(false);
+    expect(fullPassDue(state, 24, at + 24 * 3_600_000)).toBe(true);
+    expect(fullPassDue(state, 0.5, at + 1_800_000)).toBe(true);
+  });
+
+  it('reads fullReconcileHours as the parsed configuration has it, the schema\'s default otherwise', () => {
+    expect(fullReconcileHoursOf({ fullReconcileHours: 6 })).toBe(6);
+    expect(fullReconcileHoursOf({})).toBe(TenantSyncConfig.parse({}).fullReconcileHours);
+    expect(fullReconcileHoursOf(undefined)).toBe(TenantSyncConfig.parse({}).fullReconcileHours);
+    expect(fullReconcileHoursOf({ fullReconcileHours: -1 })).toBe(TenantSyncConfig.parse({}).fullReconcileHours);
   });
 });

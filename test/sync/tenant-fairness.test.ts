@@ -100,6 +100,8 @@ describe('tenant fairness: a backfill does not hold back the other tenants', () 
       inbound: {
         execute: (input, next) => {
           const { info } = ctx;
+          // A change check between full passes runs as a local activity: in the workflow task, not on the queue.
+          if (info.isLocal) return next(input);
           starts.push({
             tenantId: tenantOf(info.workflowExecution?.workflowId ?? ''),
             activityType: info.activityType,

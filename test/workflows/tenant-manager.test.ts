@@ -205,6 +205,21 @@ describe('TenantManager: change checks between full passes (issue 10)', () => {
     expect(m.view().window?.changes).toBeUndefined();
   });
 
+  it('runs a cycle\'s check as a change check (a local activity) only between full passes, by the tenant\'s fullReconcileHours', () => {
+    const { m } = manager();
+    const at = Date.parse('2026-12-01T10:00:00Z');
+    expect(m.changeCheckDue(at)).toBe(false);
+    m.recordCheck(full, '2026-12-01T10:00:00Z');
+    expect(m.changeCheckDue(at + 60_000)).toBe(true);
+    expect(m.changeCheckDue(at + 23.9 * 3_600_000)).toBe(true);
+    // The default of 24 h: the next check reads the whole window again, as an activity.
+    expect(m.changeCheckDue(at + 24 * 3_600_000)).toBe(false);
+    m.applyConfig({ sync: { ...m.settings.sync, fullReconcileHours: 2 } });
+    m.recordCheck(full, '2026-12-01T10:00:00Z');
+    expect(m.changeCheckDue(at + 3_600_000)).toBe(true);
+    expect(m.changeCheckDue(at + 2 * 3_600_000)).toBe(false);
+  });
+
   it('needs a full pass after a config change, a retry, and a run that left work behind', () => {
     const fresh = () => {
       const { m } = manager();

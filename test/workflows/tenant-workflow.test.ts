@@ -4,6 +4,7 @@
  * uses its own tenant; no sandbox, no HTTP: only the workflow's handling of updates, cycles,
  * auth failures and continue-as-new is under test.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -42,6 +43,10 @@ interface Script {
   planFails?: () => Error;
   /** The plan has one entry to transfer and always says there is more (an endless backfill). */
   endlessBackfill?: boolean;
+  /** Checks answer as the real one does: a full pass when no watermark came in, then change checks. */
+  watermarks?: boolean;
+  /** Per check call: did it run as a local activity, and did it get a change watermark. */
+  checkCalls?: { local: boolean; changeWatermark: string | null }[];
 }
 
 const authRejected = () =>
@@ -88,13 +93,15 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
     worker = await createTestWorker(env, {
       taskQueue,
       activities: {
-        async checkForWork(input: { tenantId: string }) {
+        async checkForWork(input: { tenantId: string; changeWatermark?: string | null }) {
           const s = script(input.tenantId);
           const call = ++s.checks;
+          s.checkCalls?.push({ local: Context.current().info.isLocal, changeWatermark: input.changeWatermark ?? null });
           s.checkEntered.get(call)?.open();
           await s.checkGates.get(call)?.wait;
           if (s.checkFails?.call === call) throw s.checkFails.error();
-          return { hasWork: s.hasWork, pendingEntries: s.hasWork ? 1 : 0, pendingDeletions: 0, releasedQuarantine: [] };
+          const watermark = s.watermarks ? { fullPass: !input.changeWatermark, changeWatermark: new Date().toISOString(), typesDigest: 't1' } : {};
+          return { hasWork: s.hasWork, pendingEntries: s.hasWork ? 1 : 0, pendingDeletions: 0, releasedQuarantine: [], ...watermark };
         },
         async reportWorkerHealth(probe: string) {
           return `stub worker (${probe})`;
@@ -293,5 +300,37 @@ describe('tenant workflow: lifecycle rules (stub activities, dev server)', () =>
     const view = await handle.query(statusQuery);
     expect(view.cycles).toBeLessThan(view.runCount);
     await handle.terminate('test done');
+  });
+
+  it('after a full pass, a cycle\'s change check runs as a local activity (no activity task, one marker); its failure is recorded like any failed check', async () => {
+    const tenantId = newTenant('local-check', {
+      watermarks: true,
+      checkCalls: [],
+      checkFails: { call: 3, error: () => ApplicationFailure.create({ message: 'timr answered 503 for tenant x', nonRetryable: true }) },
+    });
+    const handle = await start(tenantId);
+    const cycles = async (n: number) => {
+      while ((await handle.query(statusQuery)).cycles < n) await new Promise((r) => setTimeout(r, 100));
+    };
+    await within(20_000, 'first cycle', cycles(1));
+    await within(20_000, 'second cycle', handle.executeUpdate(syncNowUpdate));
+    await within(20_000, 'third cycle', handle.executeUpdate(syncNowUpdate));
+    await within(20_000, 'three cycles counted', cycles(3));
+
+    const calls = script(tenantId).checkCalls!;
+    expect(calls.map((c) => c.local)).toEqual([false, true, true]);
+    expect(calls[0]!.changeWatermark).toBeNull();
+    expect(calls[1]!.changeWatermark).not.toBeNull();
+    const events = (await handle.fetchHistory()).events!;
+    const scheduledChecks = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'checkForWork');
+    const localMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(scheduledChecks).toHaveLength(1);
+    expect(localMarkers).toHaveLength(2);
+    const view = await handle.query(statusQuery);
+    expect(view.recentRuns[0]).toMatchObject({ runNumber: 0, outcome: 'failed' });
+    expect(view.recentRuns[0]!.error).toContain('timr answered 503');
+    await handle.terminate('test done');
+    // The history with both kinds of check replays on today's code.
+    await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, (await handle.fetchHistory()) as temporal.api.history.v1.IHistory, `tenant/${tenantId}`);
   });
 });

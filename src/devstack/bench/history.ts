@@ -70,10 +70,15 @@ export async function historyFigures(client: Client, prefix: string): Promise<Hi
   return { executions: executions.length, events, largestPayloadBytes: largest, largestPayloadWorkflow: largestWorkflow };
 }
 
+/** The marker a local activity's result is recorded in (the SDK core's name for it). */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
 /**
  * For each tenant execution: every cycle timer that fired within [fromMs, toMs] and how long
- * until the cycle's check activity started (workflow task and activity queue waits together).
+ * until the cycle's check started (workflow task and activity queue waits together; a change
+ * check, a local activity, starts with the workflow task that follows the timer).
  */
+
 export async function cycleDelays(client: Client, workflowIds: string[], fromMs: number, toMs: number): Promise<CycleDelay[]> {
   const out: CycleDelay[] = [];
   for (const workflowId of workflowIds) {
@@ -83,10 +88,19 @@ export async function cycleDelays(client: Client, workflowIds: string[], fromMs:
       const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
       const scheduledCheck = new Map<string, number>();
       let firedAt: number | undefined;
+      // A change check runs as a local activity from the first workflow task after the timer fired.
+      let taskStartedAt: number | undefined;
       for (const e of events) {
         if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED) firedAt = undefined;
-        else if (e.eventType === EventType.EVENT_TYPE_TIMER_FIRED) firedAt = eventMs(e);
-        else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'checkForWork') {
+        else if (e.eventType === EventType.EVENT_TYPE_TIMER_FIRED) {
+          firedAt = eventMs(e);
+          taskStartedAt = undefined;
+        } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED && firedAt !== undefined && taskStartedAt === undefined) taskStartedAt = eventMs(e);
+        else if (e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) {
+          const fired = firedAt;
+          firedAt = undefined;
+          if (fired !== undefined && taskStartedAt !== undefined && fired >= fromMs && fired <= toMs) out.push({ workflowId, timerFiredAt: fired, checkStartedAt: taskStartedAt, delayMs: taskStartedAt - fired });
+        } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'checkForWork') {
           if (firedAt !== undefined) scheduledCheck.set(String(e.eventId), firedAt);
           firedAt = undefined;
         } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
