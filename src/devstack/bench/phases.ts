@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { IN_FLIGHT_MS } from '../../activities/window-cache.js';
 import { startTenant, syncTenantNow, tenantStatus } from '../../control/tenants.js';
 import { parseTenantSyncConfig } from '../../domain/tenant-config.js';
@@ -16,6 +15,7 @@ import type { LoggedRequest } from '../../sandbox/request-log.js';
 import type { Seed } from '../../sandbox/seed.js';
 import { auditSync, auditTenantFromStatus } from '../../sandbox/sync-audit.js';
 import type { TenantStatusView } from '../../workflows/types.js';
+import { compiledFile } from '../chaos/stack.js';
 import { demoTenantSettings } from '../demo-tenants.js';
 import { PROJECT_ROOT } from '../temporal-cli.js';
 import { cycleDelays, historyFigures, type HistoryFigures } from './history.js';
@@ -37,7 +37,6 @@ export function personioEnv(rate: number, burst = burstOf(rate)): Record<string,
   return { PERSONIO_RATE_PER_SECOND: r, PERSONIO_RATE_BURST: b, PERSONIO_CLIENT_RATE_PER_SECOND: r, PERSONIO_CLIENT_RATE_BURST: b };
 }
 
-const PLAIN_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'plain-main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Backfill phases sync once: no second cycle may start while the phase is measured. */
 const ONE_CYCLE_INTERVAL_S = 7 * 86_400;
@@ -193,7 +192,8 @@ export async function plainBackfill(stack: BenchStack, seed: Seed, views: Tenant
   writeFileSync(jobFile, JSON.stringify({ endpoints: { timrBaseUrl: s.timrBaseUrl, timrTokenUrl: s.timrTokenUrl, personioBaseUrl: s.personioBaseUrl }, secretsDir: stack.secretsDir, tenants, parallel }));
   const startMs = Date.now();
   const result = await new Promise<PlainResult & { cpuSeconds: number }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', PLAIN_MAIN, jobFile], {
+    // Compiled like the worker (the stack's compiledWorker): both sides run as built, side by side.
+    const child = spawn(process.execPath, [compiledFile(stack.runDir, 'src', 'devstack', 'bench', 'plain-main.js'), jobFile], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...personioEnv(rate), TIMR_SYNC_LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'pipe'],

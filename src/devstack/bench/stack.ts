@@ -1,7 +1,7 @@
 /**
  * What the benchmark runs on: the soak's stack (a real Temporal dev server on its own SQLite
  * file, the sandbox in this process, a 0600 secret store, payload encryption) with the worker
- * as a separate process, so its CPU and memory are read from /proc and nothing of the
+ * as a separate process — compiled, as it ships — so its CPU and memory are read from /proc and nothing of the
  * benchmark's own work counts as the worker's. Each phase loads its own data and worker.
  */
 import type { Client } from '@temporalio/client';
@@ -17,7 +17,7 @@ export class BenchStack {
 
   static async start(runDir: string, log: (msg: string) => void): Promise<BenchStack> {
     // No faults are ever added: the fault registry stays empty, every request is served.
-    const inner = await ChaosStack.start({ seed: { tenants: [] }, runDir, faultSeed: 1, httpTimeoutMs: 30_000, log });
+    const inner = await ChaosStack.start({ seed: { tenants: [] }, runDir, faultSeed: 1, httpTimeoutMs: 30_000, log, compiledWorker: true });
     return new BenchStack(inner, runDir);
   }
 

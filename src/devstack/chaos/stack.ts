@@ -4,6 +4,7 @@
  * 0600 file store, payload encryption, and the worker as a separate process. Everything is
  * stopped by `stop()`, which is safe to call twice and from a signal handler.
  */
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -15,6 +16,7 @@ import { FileSecretStore } from '../../secrets/index.js';
 import { bundleWorkflows } from '../../worker.js';
 import { startDevServer, type DevServer } from '../dev-server.js';
 import { freePort } from '../free-port.js';
+import { PROJECT_ROOT } from '../temporal-cli.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 
 export interface ChaosStackOptions {
@@ -24,6 +26,28 @@ export interface ChaosStackOptions {
   faultSeed: number;
   httpTimeoutMs: number;
   log: (msg: string) => void;
+  /**
+   * Run the worker as `npm run build` compiles it, with plain node (as the Dockerfile does),
+   * not through tsx: the benchmark measures what ships (tsx's transforms and source maps cost
+   * the worker about 50 MiB RSS). Compiled into the run's directory, so `dist/` is left alone.
+   */
+  compiledWorker?: boolean;
+}
+
+/** Where a benchmark's compiled sources go (see `compiledWorker`): `<runDir>/dist`, mirroring the project. */
+export function compiledFile(runDir: string, ...sourcePath: string[]): string {
+  return path.join(runDir, 'dist', ...sourcePath);
+}
+
+/** `tsc -p tsconfig.build.json` into `outDir`; resolves with the compiled worker entry point. */
+function compileWorker(outDir: string): Promise<string> {
+  const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [tsc, '-p', path.join(PROJECT_ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      if (err) reject(new Error(`compiling the worker for the benchmark failed: ${stdout || err.message}`));
+      else resolve(path.join(outDir, 'src', 'devstack', 'chaos', 'worker-main.js'));
+    });
+  });
 }
 
 type DataConverter = { payloadCodecs: AesGcmPayloadCodec[] };
@@ -69,9 +93,10 @@ export class ChaosStack {
       const port = await freePort();
       const dbFile = path.join(runDir, 'temporal.db');
       log('bundling workflows and starting the Temporal dev server…');
-      const [devServer, bundle] = await Promise.all([
+      const [devServer, bundle, workerMain] = await Promise.all([
         startDevServer({ ui: false, port, dbFilename: dbFile, logFile: path.join(runDir, 'temporal-dev-server.log'), log }),
         bundleWorkflows({ logger: new DefaultLogger('WARN') }),
+        opts.compiledWorker ? compileWorker(compiledFile(runDir)) : undefined,
       ]);
       cleanup.push(() => devServer.stop());
       const bundlePath = path.join(runDir, 'workflow-bundle.js');
@@ -104,6 +129,7 @@ export class ChaosStack {
         },
         logDir: runDir,
         log,
+        ...(workerMain && { workerMain }),
       });
       cleanup.push(() => workers.stop());
 

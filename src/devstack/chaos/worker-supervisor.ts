@@ -17,6 +17,8 @@ export interface WorkerSupervisorOptions {
   logDir: string;
   log: (msg: string) => void;
   readyTimeoutMs?: number;
+  /** A compiled worker-main.js, run with plain node; by default the TypeScript source through tsx. */
+  workerMain?: string;
 }
 
 export class WorkerSupervisor {
@@ -76,7 +78,7 @@ export class WorkerSupervisor {
   private spawnAttempt(): Promise<void> {
     const n = ++this.generation;
     const logFile = createWriteStream(path.join(this.opts.logDir, `worker-${String(n).padStart(3, '0')}.log`));
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
+    const child = spawn(process.execPath, this.opts.workerMain ? [this.opts.workerMain] : ['--import', 'tsx', WORKER_MAIN], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...this.opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
