@@ -6,14 +6,14 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time-zone.js';
 
+/** sync.fullReconcileHours when the tenant sets none. */
+export const FULL_RECONCILE_HOURS_DEFAULT = 24;
+
 /**
  * The schemas, built by a function: the workflow bundle loads this module once for all the
  * workflows of a worker (src/worker.ts, WORKFLOW_PRELOAD_MODULES), which freezes its exports, and
  * a zod schema caches parts of itself on first use. Workflow code builds schemas of its own here.
  */
-/** sync.fullReconcileHours when the tenant sets none. */
-export const FULL_RECONCILE_HOURS_DEFAULT = 24;
-
 export function tenantSyncConfigSchemas() {
   const MatchingStrategy = z.enum(['email', 'employee_number', 'external_id']);
 

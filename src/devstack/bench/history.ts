@@ -78,7 +78,6 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
  * until the cycle's check started (workflow task and activity queue waits together; a change
  * check, a local activity, starts with the workflow task that follows the timer).
  */
-
 export async function cycleDelays(client: Client, workflowIds: string[], fromMs: number, toMs: number): Promise<CycleDelay[]> {
   const out: CycleDelay[] = [];
   for (const workflowId of workflowIds) {
