@@ -57,6 +57,16 @@ export const WORKFLOW_PRELOAD_MODULES = [
   'domain/tenant-settings',
 ].map(sourceFile);
 
+/**
+ * The environment a worker process starts with (the Dockerfile, `npm run worker` and the soak's
+ * and benchmark's workers set it). glibc gives every thread that allocates its own malloc arena;
+ * the SDK's Rust threads then each keep freed memory of cached workflows, and two arenas instead
+ * of one per thread took 1,000 idle tenants from about 0.51 to 0.40 MiB each, the empty worker
+ * 11 MiB smaller (issue 10, docs/performance.md). Read by glibc at process start only, so it
+ * cannot be set from inside the worker.
+ */
+export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -150,6 +160,9 @@ async function main(): Promise<void> {
     dataConverter: await dataConverterFromEnv(),
   });
   const logger = log();
+  for (const [name, value] of Object.entries(WORKER_PROCESS_ENV)) {
+    if (process.platform === 'linux' && process.env[name] === undefined) logger.info(`${name} is unset: start the worker with ${name}=${value} for less memory per cached tenant (README "Scale")`);
+  }
   let sharedWith = 0;
   const ipShare = await startIpShare({
     connection,

@@ -18,6 +18,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { DEFAULT_DEPLOYMENT_NAME, VERSIONING_ENV } from '../../src/deploy/worker-version.js';
+import { WORKER_PROCESS_ENV } from '../../src/worker.js';
 import { FAIRNESS_DYNAMIC_CONFIG } from '../../src/devstack/dev-server.js';
 import { PROJECT_ROOT, resolveTool, TEMPORAL_CLI, toolVersion } from '../../src/devstack/temporal-cli.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes.js';
@@ -459,6 +460,17 @@ describe('Dockerfile and .dockerignore', () => {
     const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
     // Node 22 is what the image runs; ^20.19 keeps this machine's Node 20 working without a warning.
     expect(engines).toBe('^20.19.0 || >=22.12.0');
+  });
+
+  it('starts the worker with the process environment the worker asks for (malloc arenas), in the image and in npm run worker', () => {
+    const lastStage = stages.at(-1)!;
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const [name, value] of Object.entries(WORKER_PROCESS_ENV)) {
+      expect(lastStage).toContainEqual(['ENV', `${name}=${value}`]);
+      // The operator's own value wins over the default.
+      expect(scripts.worker).toContain(`${name}=\${${name}:-${value}}`);
+    }
+    expect(Object.keys(WORKER_PROCESS_ENV).length).toBeGreaterThan(0);
   });
 
   it('runs as a numeric non-root user', () => {
