@@ -60,9 +60,9 @@ export const WORKFLOW_PRELOAD_MODULES = [
 /**
  * The environment a worker process starts with (the Dockerfile, `npm run worker` and the soak's
  * and benchmark's workers set it). glibc gives every thread that allocates its own malloc arena;
- * the SDK's Rust threads then each keep freed memory of cached workflows, and two arenas instead
- * of one per thread took 1,000 idle tenants from about 0.51 to 0.40 MiB each, the empty worker
- * 11 MiB smaller (issue 10, docs/performance.md). Read by glibc at process start only, so it
+ * the SDK's Rust threads then each keep freed memory of cached workflows. Two arenas instead of
+ * one per thread: 300 idle tenants 0.40 MiB each instead of 0.51, 1,000 of them 719 MiB instead of
+ * 816 (issue 10, docs/performance.md). Read by glibc at process start only, so it
  * cannot be set from inside the worker.
  */
 export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   });
   const logger = log();
   for (const [name, value] of Object.entries(WORKER_PROCESS_ENV)) {
-    if (process.platform === 'linux' && process.env[name] === undefined) logger.info(`${name} is unset: start the worker with ${name}=${value} for less memory per cached tenant (README "Scale")`);
+    if (process.platform === 'linux' && process.env[name] === undefined) logger.info(`${name} is unset: start the worker with ${name}=${value} for less memory per cached tenant (README "Production")`);
   }
   let sharedWith = 0;
   const ipShare = await startIpShare({

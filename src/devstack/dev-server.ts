@@ -38,7 +38,7 @@ export interface DevServer {
 }
 
 /**
- * Dynamic config for tenant fairness (README "Scale"): the new matcher with fairness dispatches
+ * Dynamic config for tenant fairness (README "Architecture"): the new matcher with fairness dispatches
  * a backlog by the tasks' fairness keys (the tenant id) instead of first come, first served; one
  * partition per task queue, because fairness is kept per partition and a tenant's tasks spread
  * over several would each get a share. deploy/temporal/dynamicconfig.yaml sets the same for the
