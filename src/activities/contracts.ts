@@ -221,6 +221,11 @@ export const RunPlan = z.object({
    * (the regular rules take it), is gone, or every period to remove is owned by a live entry now.
    */
   repairObsolete: z.array(z.string()).optional(),
+  /**
+   * Requests per second this worker sends the tenant's Personio client at (the lower of its own
+   * limit and this process's share of the per-IP one). Absent in older histories and when not paced.
+   */
+  personioRatePerSecond: z.number().positive().optional(),
 });
 export type RunPlan = z.infer<typeof RunPlan>;
 

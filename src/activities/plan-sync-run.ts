@@ -178,7 +178,14 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
     releasedQuarantine: work.releasedQuarantine,
     eligible: work.eligible.length + work.invalid.length,
     ...(input.repair && { repairObsolete: repair.obsolete }),
+    ...rateOf(personio),
   };
+}
+
+/** The Personio rate the run's writes will get here: the run keeps only as many batches in flight as it can use. */
+function rateOf(personio: PersonioClient): Pick<RunPlan, 'personioRatePerSecond'> {
+  const rate = personio.requestRate;
+  return rate !== undefined && Number.isFinite(rate) && rate > 0 ? { personioRatePerSecond: rate } : {};
 }
 
 /**

@@ -92,6 +92,11 @@ export class VendorHttp {
    */
   private readonly got: Got;
 
+  /** Requests per second this client's limiter lets through now (undefined: not paced here). */
+  get requestRate(): number | undefined {
+    return this.opts.limiter?.ratePerSecond;
+  }
+
   constructor(private readonly opts: VendorHttpOptions) {
     this.vendor = opts.vendor;
     this.tenantId = opts.tenantId;

@@ -17,6 +17,8 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 export interface RequestLimiter {
   acquire(): Promise<void>;
   onResponse(status: number, headers: ResponseHeaders): void;
+  /** Requests per second this limiter lets through now, when it knows (work is sized by it). */
+  readonly ratePerSecond?: number;
 }
 
 export interface RateLimiterOptions {
@@ -192,6 +194,11 @@ export class ClientLimiter implements RequestLimiter {
   /** Whatever Personio says about a client's requests concerns that client only. */
   onResponse(status: number, headers: ResponseHeaders): void {
     this.client.onResponse(status, headers);
+  }
+
+  /** A request needs both buckets' tokens, so the slower one sets the pace. */
+  get ratePerSecond(): number {
+    return Math.min(this.client.ratePerSecond, this.ip.ratePerSecond);
   }
 }
 

@@ -31,6 +31,7 @@ import type {
   UnresolvedWrite,
 } from '../activities/contracts.js';
 import { FailureType } from '../clients/failure-types.js';
+import { batchesInFlight } from '../domain/batches-in-flight.js';
 import { FateTally, QUARANTINE_CAUSES } from '../domain/entry-fates.js';
 import { applyLedgerEvent, newLedgerEntry, newRemovalLedgerEntry, newVerdictLedgerEntry, type EntryLedger, type LedgerEvent, type Verdict } from '../domain/ledger.js';
 import { applicationFailureOf, failureMessage } from './failure-chain.js';
@@ -233,7 +234,7 @@ export class RunSaga {
       }
     }
     const ready = plan.entries.filter((i) => !blocked.has(i.personId));
-    await forEachLimited(chunk(ready, settings.batchSize ?? 10), settings.concurrency, (batch) => this.transferBatch(batch, 0));
+    await forEachLimited(chunk(ready, settings.batchSize ?? 10), batchesInFlight(settings.concurrency, plan.personioRatePerSecond), (batch) => this.transferBatch(batch, 0));
     return this.report();
   }
 
@@ -254,7 +255,7 @@ export class RunSaga {
   }
 
   private async removeDeleted(plan: RunPlan): Promise<void> {
-    await forEachLimited(plan.deletions, this.input.settings.concurrency, async (d) => {
+    await forEachLimited(plan.deletions, batchesInFlight(this.input.settings.concurrency, plan.personioRatePerSecond), async (d) => {
       this.tracked.set(d.entryId, { ledger: newRemovalLedgerEntry(d), label: { entryId: d.entryId, employee: '', date: '' } });
       if (this.authFailure) {
         this.deletionsComplete = false;

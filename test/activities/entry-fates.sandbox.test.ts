@@ -12,6 +12,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import type { RunPlan, WorkCheck } from '../../src/activities/contracts.js';
+import { PersonioLimits } from '../../src/clients/rate-limiter.js';
 import type { WorkingTime } from '../../src/clients/timr/schemas.js';
 import { TenantSettings } from '../../src/domain/tenant-settings.js';
 import { generateDemoData } from '../../src/sandbox/demo-data/index.js';
@@ -66,7 +67,11 @@ describe('entry fates in the plan and the check', () => {
       timr: { clientId: tenant.timr.clientId, clientSecret: tenant.timr.clientSecret },
       personio: { clientId: tenant.personio.clientId, clientSecret: tenant.personio.clientSecret },
     });
-    acts = createActivities({ endpoints: { timrBaseUrl: sandbox.timrBaseUrl, timrTokenUrl: sandbox.timrTokenUrl, personioBaseUrl: sandbox.personioBaseUrl }, secrets });
+    acts = createActivities({ endpoints: { timrBaseUrl: sandbox.timrBaseUrl, timrTokenUrl: sandbox.timrTokenUrl, personioBaseUrl: sandbox.personioBaseUrl },
+      secrets,
+      // The per-client limit is the lower one: the plan names it (a run's batches in flight follow it).
+      personioLimits: new PersonioLimits({ perIp: { ratePerSecond: 33, burst: 33 }, perClient: { ratePerSecond: 6, burst: 15 } }),
+    });
     // An employee clocks in and straight out again: an attendance of zero minutes.
     const someone = tenant.personio.persons[0]!;
     const user = tenant.timr.users.find((u) => u.employee_number === someone.employee_number)!;
@@ -148,6 +153,11 @@ describe('entry fates in the plan and the check', () => {
     expect(plan.more).toBe(true);
     const full = await planWith();
     expect(countOf(plan.fates, 'pending')).toBe(full.entries.length - 3);
+  });
+
+  it("names the rate this worker sends the tenant's Personio requests at (its client's limit here, 6/s)", async () => {
+    const plan = await planWith();
+    expect(plan.personioRatePerSecond).toBe(6);
   });
 
   it('held entries (quarantined, unchanged) are held; the check sends the window only when it changed', async () => {

@@ -155,3 +155,15 @@ describe('adapting to the vendor', () => {
     expect([limits.ip.ratePerSecond, limits.ip.burst]).toEqual([30, 12]);
   });
 });
+
+describe("a client's request rate", () => {
+  it('is the lower of its own limit and this process\'s share of the per-IP one, as the headers lower them', () => {
+    const limits = new PersonioLimits({ perIp: { ratePerSecond: 20, burst: 20 }, perClient: { ratePerSecond: 8, burst: 8 } });
+    const client = limits.forClient('https://personio.example c-1');
+    expect(client.ratePerSecond).toBe(8);
+    limits.shareIpWith(4);
+    expect(client.ratePerSecond).toBe(5);
+    client.onResponse(200, { 'x-ratelimit-replenish-rate': '3' });
+    expect(client.ratePerSecond).toBe(3);
+  });
+});

@@ -176,6 +176,9 @@ describe('tenant fairness: a backfill does not hold back the other tenants', () 
     fx = await startSyncFixture(generateDemoData({ seed: 47, tenants: 2 * (1 + OTHERS), employees: 10, days: DAYS, startDate: START }), { inProcessWorker: false });
     const ids = fx.seed.tenants.map((t) => t.id);
     const [bigBaseline, bigKeyed] = [ids[0]!, ids[1 + OTHERS]!];
+    // A client Personio serves at 1000/s: the backfill's run keeps all its 32 batches in flight
+    // (at the sandbox's default 16.7/s it would keep only the 5 that rate can use).
+    await fx.control.personioSettings({ rateLimitPerClient: 60_000, rateLimitPerIp: 120_000 });
     for (const t of [bigBaseline, bigKeyed]) await fx.control.addFault('personio', { tenantId: t, route: 'POST /v2/attendance-periods', fault: { kind: 'latency', minMs: WRITE_LATENCY_MS } });
     fifoBundle = await bundleWorkflowCode({
       workflowsPath: path.join(PROJECT_ROOT, 'src/workflows/index.ts'),

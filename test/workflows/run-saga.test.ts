@@ -66,6 +66,45 @@ async function runSaga(plan: RunPlan, over: Partial<RunActivities> = {}, input: 
   return { report, calls, saga, outcomeOf: (id: string) => report.entries.find((e) => e.entryId === id) };
 }
 
+describe('run saga: batches in flight', () => {
+  /** Post and lock stubs that record how many batches are in flight at once. */
+  function concurrencyProbe() {
+    let now = 0;
+    let most = 0;
+    const slow = async <T>(fn: () => T): Promise<T> => {
+      most = Math.max(most, ++now);
+      await new Promise((r) => setTimeout(r, 5));
+      now--;
+      return fn();
+    };
+    return {
+      most: () => most,
+      over: {
+        post: (i: PostBatchInput) => slow(() => ({ results: i.entries.map((e) => ({ ok: true as const, entryId: e.entryId, periodIds: [`${e.entryId}-w`], created: 1, adopted: 0, removed: 0 })) })),
+        lock: (i: { entries: { entryId: string }[] }) => slow(() => ({ results: i.entries.map((e): LockOutcome => ({ outcome: 'locked', entryId: e.entryId })) })),
+      } as Partial<RunActivities>,
+    };
+  }
+  const sixty = Array.from({ length: 60 }, (_, i) => entry(`e${i}`, { personId: `p-${i}` }));
+  const eight = TenantSettings.parse({ tenantId: 'acme', credentialsRef: 'acme', batchSize: 5, concurrency: 8 });
+
+  it("keeps no more batches in flight than the Personio client's rate can use (2 at 5/s), though concurrency allows 8", async () => {
+    const probe = concurrencyProbe();
+    const { report } = await runSaga(planOf(sixty, { personioRatePerSecond: 5 }), probe.over, { settings: eight });
+    expect(report.counts).toMatchObject({ transferred: 60 });
+    expect(probe.most()).toBe(2);
+  });
+
+  it('uses the configured concurrency at a high rate, and when the plan names no rate (older versions)', async () => {
+    for (const extra of [{ personioRatePerSecond: 1000 }, {}]) {
+      const probe = concurrencyProbe();
+      const { report } = await runSaga(planOf(sixty, extra), probe.over, { settings: eight });
+      expect(report.counts).toMatchObject({ transferred: 60 });
+      expect(probe.most(), JSON.stringify(extra)).toBe(8);
+    }
+  });
+});
+
 describe('run saga: the happy paths', () => {
   it('posts then locks; the report and counts derive from the ledger', async () => {
     const { report, calls } = await runSaga(planOf([entry('a'), entry('b')]));

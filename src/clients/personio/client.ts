@@ -84,6 +84,11 @@ export class PersonioClient {
     return this.http.tenantId;
   }
 
+  /** Requests per second this worker sends this tenant's Personio client now (the lower of its limits). */
+  get requestRate(): number | undefined {
+    return this.http.requestRate;
+  }
+
   /** Every person matching the filters, across all pages. */
   listPersons(filters: PersonFilters = {}): AsyncGenerator<Person> {
     const spec = { method: 'GET', template: '/v2/persons' } as const;
