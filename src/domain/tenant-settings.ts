@@ -26,10 +26,10 @@ export function tenantSettingsSchema() {
     chunkSize: z.number().int().min(1).max(500).default(200),
     /**
      * Batches transferred in parallel within a run, at most: a run keeps fewer in flight when the
-     * tenant's Personio rate cannot use them (batches-in-flight.ts). 8: a 1000/s client's run
-     * was latency-bound at 4 (issue 10: 24.9 → 22.3 s for 4,786 entries; 16 gained nothing more).
+     * tenant's Personio rate cannot use them (batches-in-flight.ts). 8 measured no faster than 4
+     * side by side (docs/performance.md), so 4 stays.
      */
-    concurrency: z.number().int().min(1).max(32).default(8),
+    concurrency: z.number().int().min(1).max(32).default(4),
     /**
      * Entries per post/lock activity. Batches keep a run's history small (about 2 events per
      * entry instead of about 10); a refused entry never fails its batch. Not larger by default:
