@@ -151,6 +151,8 @@ export const PlanInput = TenantRef.extend({
   sync: z.unknown(),
   lookbackDays: z.number().int().positive(),
   chunkSize: z.number().int().positive(),
+  /** The tenant's batchSize (at most this many entries per write batch); absent from runs of older versions. */
+  batchSize: z.number().int().positive().optional(),
   /**
    * entryId → last_modified of entries the tenant holds back (quarantined, or settled without a
    * lock); while unchanged in timr they are not looked at again.
@@ -226,6 +228,8 @@ export const RunPlan = z.object({
    * limit and this process's share of the per-IP one). Absent in older histories and when not paced.
    */
   personioRatePerSecond: z.number().positive().optional(),
+  /** Entries per write batch for that rate (write-batches.ts), when the run named its batchSize; else the run's batchSize. */
+  entriesPerBatch: z.number().int().positive().optional(),
 });
 export type RunPlan = z.infer<typeof RunPlan>;
 

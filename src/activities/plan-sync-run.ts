@@ -13,6 +13,7 @@ import { planEntry } from './plan-entry.js';
 import { quarantineDigest } from './quarantine-digest.js';
 import { IN_FLIGHT_MS } from './window-cache.js';
 import { fullPassDue, parseTenantSyncConfig } from '../domain/tenant-config.js';
+import { entriesPerBatch } from '../domain/write-batches.js';
 
 /** Quarantined entries a summary names with their reasons (the count and digest cover all). */
 export const QUARANTINE_SAMPLE_LIMIT = 50;
@@ -178,14 +179,21 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
     releasedQuarantine: work.releasedQuarantine,
     eligible: work.eligible.length + work.invalid.length,
     ...(input.repair && { repairObsolete: repair.obsolete }),
-    ...rateOf(personio),
+    ...writePacing(personio, input.batchSize),
   };
 }
 
-/** The Personio rate the run's writes will get here: the run keeps only as many batches in flight as it can use. */
-function rateOf(personio: PersonioClient): Pick<RunPlan, 'personioRatePerSecond'> {
-  const rate = personio.requestRate;
-  return rate !== undefined && Number.isFinite(rate) && rate > 0 ? { personioRatePerSecond: rate } : {};
+/**
+ * The Personio rate the run's writes will get here, and the batch size for it: the run keeps
+ * only as many batches in flight as the rate can use, and sizes them by it (write-batches.ts).
+ */
+function writePacing(personio: PersonioClient, batchSize: number | undefined): Pick<RunPlan, 'personioRatePerSecond' | 'entriesPerBatch'> {
+  const known = personio.requestRate;
+  const rate = known !== undefined && Number.isFinite(known) && known > 0 ? known : undefined;
+  return {
+    ...(rate !== undefined && { personioRatePerSecond: rate }),
+    ...(batchSize !== undefined && { entriesPerBatch: entriesPerBatch(batchSize, rate) }),
+  };
 }
 
 /**

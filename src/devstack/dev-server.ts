@@ -34,6 +34,8 @@ export interface DevServer {
   uiUrl?: string;
   cliVersion: string;
   cliSource: string;
+  /** The server process (absent when the SDK's download runs it), for the benchmark's CPU figures. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -176,6 +178,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     uiUrl,
     cliVersion: toolVersion(tool.path),
     cliSource: `${tool.source}: ${tool.path}`,
+    ...(child.pid !== undefined && { pid: child.pid }),
     async stop() {
       await stopChild(child);
       process.off('exit', killOnExit);

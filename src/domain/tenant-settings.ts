@@ -26,18 +26,19 @@ export function tenantSettingsSchema() {
     chunkSize: z.number().int().min(1).max(500).default(200),
     /**
      * Batches transferred in parallel within a run, at most: a run keeps fewer in flight when the
-     * tenant's Personio rate cannot use them (batches-in-flight.ts). 8 measured no faster than 4
+     * tenant's Personio rate cannot use them (write-batches.ts). 8 measured no faster than 4
      * side by side (docs/performance.md), so 4 stays.
      */
     concurrency: z.number().int().min(1).max(32).default(4),
     /**
-     * Entries per post/lock activity. Batches keep a run's history small (about 2 events per
-     * entry instead of about 10); a refused entry never fails its batch. Not larger by default:
-     * 25 made a 1000/s backfill faster (bench: 30.5 s instead of 42.4 s), but at Personio's
-     * default 5 requests/s per client four batches of 25 take about a minute each, and the chaos
-     * soak (worker kills every ~20–30 s) then left a tenant's backlog unsettled after 302 s.
+     * Entries per post/lock activity, at most: a run sizes its batches by the tenant's Personio
+     * rate (write-batches.ts): 10 up to 200 requests/s (at Personio's default 5/s a batch of 10
+     * takes about 5 s, so a killed worker's batch is redone quickly), 50 at 1000/s, where batches
+     * of 10 spent half the backfill's CPU on activity overhead. Batches keep a run's history small
+     * (about 2 events per entry instead of about 10); a refused entry never fails its batch.
+     * Tenants started before 50 was the default keep the 10 they were started with.
      */
-    batchSize: z.number().int().min(1).max(50).default(10),
+    batchSize: z.number().int().min(1).max(50).default(50),
     /** Per-attempt limit of one vendor call sequence; a dead worker's activity is retried after it. */
     activityTimeoutSeconds: z.number().int().min(2).max(600).default(60),
     /** Attempts per vendor call sequence before an entry counts as failed for this run (it is retried next cycle). */

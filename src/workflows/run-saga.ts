@@ -31,7 +31,7 @@ import type {
   UnresolvedWrite,
 } from '../activities/contracts.js';
 import { FailureType } from '../clients/failure-types.js';
-import { batchesInFlight } from '../domain/batches-in-flight.js';
+import { batchesInFlight } from '../domain/write-batches.js';
 import { FateTally, QUARANTINE_CAUSES } from '../domain/entry-fates.js';
 import { applyLedgerEvent, newLedgerEntry, newRemovalLedgerEntry, newVerdictLedgerEntry, type EntryLedger, type LedgerEvent, type Verdict } from '../domain/ledger.js';
 import { applicationFailureOf, failureMessage } from './failure-chain.js';
@@ -199,6 +199,7 @@ export class RunSaga {
           sync: settings.sync,
           lookbackDays: settings.lookbackDays,
           chunkSize: settings.chunkSize,
+          batchSize: settings.batchSize,
           held: this.input.held ?? heldEntries(this.input.quarantined ?? [], this.input.settled),
           ...(this.input.holdRoom !== undefined && { holdRoom: this.input.holdRoom }),
           deletionWatermark: this.input.deletionWatermark,
@@ -234,7 +235,9 @@ export class RunSaga {
       }
     }
     const ready = plan.entries.filter((i) => !blocked.has(i.personId));
-    await forEachLimited(chunk(ready, settings.batchSize ?? 10), batchesInFlight(settings.concurrency, plan.personioRatePerSecond), (batch) => this.transferBatch(batch, 0));
+    // A plan of an older version names no batch size: its run batched by the settings alone.
+    const perBatch = plan.entriesPerBatch ?? settings.batchSize ?? 10;
+    await forEachLimited(chunk(ready, perBatch), batchesInFlight(settings.concurrency, plan.personioRatePerSecond), (batch) => this.transferBatch(batch, 0));
     return this.report();
   }
 

@@ -56,7 +56,6 @@ export function fairTurn(tenantId: string): { priority?: Priority } {
 
 export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunReport> {
   const { settings } = input;
-  const batchSize = settings.batchSize ?? 10;
   const timeout = settings.activityTimeoutSeconds;
   // Every sync activity heartbeats by time for as long as an attempt runs, waits included
   // (activities/heartbeat.ts): a dead worker is noticed within one timeout, and the heartbeat's
@@ -80,10 +79,10 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     ...base,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: [FailureType.AuthRejected] },
   };
-  // A batch works through its entries one by one: it may take up to batchSize times one entry's time.
+  // A batch works through its entries one by one: it may take its entries' count times one
+  // entry's time (see perEntry below; a batch's size comes from its plan, write-batches.ts).
   const batch: ActivityOptions = {
     ...base,
-    startToCloseTimeout: `${timeout * batchSize}s`,
     // If the run is cancelled (e.g. from the UI), wait for what the batch really did: its
     // posts are then recorded and compensated instead of left behind unknown.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -99,11 +98,15 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
         { ...options, summary },
         [arg],
       );
+  const perEntry =
+    <K extends 'postPeriods' | 'lockEntries'>(name: K) =>
+    (arg: Parameters<Acts[K]>[0], summary: string) =>
+      call(name, { ...batch, startToCloseTimeout: `${timeout * Math.max(1, arg.entries.length)}s` })(arg, summary);
   const activities: RunActivities = {
     plan: call('planSyncRun', reading),
     resolveWrites: call('resolveWrites', reading),
-    post: call('postPeriods', batch),
-    lock: call('lockEntries', batch),
+    post: perEntry('postPeriods'),
+    lock: perEntry('lockEntries'),
     inspectLocks: call('inspectLocks', reading),
     removeDeleted: call('removePeriods', base),
     compensate: call('removePeriods', compensation),

@@ -160,6 +160,13 @@ describe('entry fates in the plan and the check', () => {
     expect(plan.personioRatePerSecond).toBe(6);
   });
 
+  it("sizes the run's write batches by that rate, within the tenant's batchSize (10 at 6/s; a tenant's 3 stays 3)", async () => {
+    expect((await planWith({ batchSize: 50 })).entriesPerBatch).toBe(10);
+    expect((await planWith({ batchSize: 3 })).entriesPerBatch).toBe(3);
+    // A run of an older version asks without its batch size: the plan leaves the batching to it.
+    expect((await planWith()).entriesPerBatch).toBeUndefined();
+  });
+
   it('held entries (quarantined, unchanged) are held; the check sends the window only when it changed', async () => {
     const plan = await planWith();
     const quarantined = plan.quarantined[0]!;

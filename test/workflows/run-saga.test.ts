@@ -105,6 +105,25 @@ describe('run saga: batches in flight', () => {
   });
 });
 
+describe('run saga: entries per batch', () => {
+  const sixty = Array.from({ length: 60 }, (_, i) => entry(`e${i}`, { personId: `p-${i}` }));
+  const sizes = (calls: Call[], name: keyof RunActivities) => calls.filter((c) => c.name === name).map((c) => (c.input as PostBatchInput).entries.length);
+
+  it('batches as the plan says (sized by the Personio rate where it was planned), at most the configured batchSize', async () => {
+    const settings50 = TenantSettings.parse({ tenantId: 'acme', credentialsRef: 'acme', batchSize: 50, concurrency: 2 });
+    const { report, calls } = await runSaga(planOf(sixty, { entriesPerBatch: 25 }), {}, { settings: settings50 });
+    expect(report.counts).toMatchObject({ transferred: 60 });
+    expect(sizes(calls, 'post')).toEqual([25, 25, 10]);
+    expect(sizes(calls, 'lock')).toEqual([25, 25, 10]);
+  });
+
+  it('a plan that names no batch size (older versions) batches by the settings, as those runs did', async () => {
+    const settings7 = TenantSettings.parse({ tenantId: 'acme', credentialsRef: 'acme', batchSize: 7, concurrency: 2 });
+    const { calls } = await runSaga(planOf(sixty, { personioRatePerSecond: 1000 }), {}, { settings: settings7 });
+    expect(sizes(calls, 'post')).toEqual([7, 7, 7, 7, 7, 7, 7, 7, 4]);
+  });
+});
+
 describe('run saga: the happy paths', () => {
   it('posts then locks; the report and counts derive from the ledger', async () => {
     const { report, calls } = await runSaga(planOf([entry('a'), entry('b')]));

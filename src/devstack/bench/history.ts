@@ -27,11 +27,74 @@ function payloadSizes(value: unknown, out: number[], depth = 0): void {
   for (const key of Object.keys(v)) payloadSizes(v[key], out, depth + 1);
 }
 
+/**
+ * Where a backfill's wall time goes, summed over its runs (sync-run children): the hand-over
+ * between runs (one closed → the next started), a run's start until its plan is scheduled, the
+ * plan, the writes (plan done → last activity done), and the run's end after that; and how long
+ * the write activities waited for a worker (scheduled → started) and ran (started → closed).
+ */
+export interface RunTimeline {
+  runs: number;
+  handoverMs: number;
+  startToPlanMs: number;
+  planMs: number;
+  writesMs: number;
+  closeMs: number;
+  activities: Record<string, { count: number; queuedMs: number; runMs: number }>;
+}
+
 export interface HistoryFigures {
   executions: number;
   events: number;
   largestPayloadBytes: number;
   largestPayloadWorkflow: string;
+  runTimeline: RunTimeline;
+}
+
+const RUN_ID = /^(tenant\/[^/]+)\/run\/\d+$/;
+
+function addRun(timeline: RunTimeline, events: HistoryEvent[], spans: Map<string, { startMs: number; closeMs: number }[]>, workflowId: string): void {
+  const tenant = RUN_ID.exec(workflowId)?.[1];
+  if (!tenant || events.length === 0) return;
+  const startMs = eventMs(events[0]!);
+  const closeMs = eventMs(events[events.length - 1]!);
+  const scheduled = new Map<string, { name: string; at: number }>();
+  const started = new Map<string, number>();
+  let planScheduled: number | undefined;
+  let planDone: number | undefined;
+  let lastDone = startMs;
+  for (const e of events) {
+    if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+      scheduled.set(String(e.eventId), { name, at: eventMs(e) });
+      if (name === 'planSyncRun') planScheduled ??= eventMs(e);
+    } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+      const id = String(e.activityTaskStartedEventAttributes?.scheduledEventId);
+      started.set(id, eventMs(e));
+      const s = scheduled.get(id);
+      if (s) {
+        const a = (timeline.activities[s.name] ??= { count: 0, queuedMs: 0, runMs: 0 });
+        a.count++;
+        a.queuedMs += eventMs(e) - s.at;
+      }
+    } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED || e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED || e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT) {
+      const attrs = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+      const id = String(attrs?.scheduledEventId);
+      const s = scheduled.get(id);
+      const st = started.get(id);
+      if (s && st !== undefined) timeline.activities[s.name]!.runMs += eventMs(e) - st;
+      if (s?.name === 'planSyncRun') planDone ??= eventMs(e);
+      lastDone = Math.max(lastDone, eventMs(e));
+    }
+  }
+  timeline.runs++;
+  if (planScheduled !== undefined) timeline.startToPlanMs += planScheduled - startMs;
+  if (planScheduled !== undefined && planDone !== undefined) timeline.planMs += planDone - planScheduled;
+  if (planDone !== undefined) timeline.writesMs += Math.max(0, lastDone - planDone);
+  timeline.closeMs += closeMs - lastDone;
+  const list = spans.get(tenant) ?? [];
+  list.push({ startMs, closeMs });
+  spans.set(tenant, list);
 }
 
 export interface CycleDelay {
@@ -53,9 +116,12 @@ export async function historyFigures(client: Client, prefix: string): Promise<Hi
   let events = 0;
   let largest = 0;
   let largestWorkflow = '';
+  const runTimeline: RunTimeline = { runs: 0, handoverMs: 0, startToPlanMs: 0, planMs: 0, writesMs: 0, closeMs: 0, activities: {} };
+  const spans = new Map<string, { startMs: number; closeMs: number }[]>();
   for (const ex of executions) {
     const history = await client.workflow.getHandle(ex.workflowId, ex.runId).fetchHistory();
     events += history.events?.length ?? 0;
+    addRun(runTimeline, history.events ?? [], spans, ex.workflowId);
     for (const e of history.events ?? []) {
       const sizes: number[] = [];
       payloadSizes(e, sizes);
@@ -67,7 +133,11 @@ export async function historyFigures(client: Client, prefix: string): Promise<Hi
       }
     }
   }
-  return { executions: executions.length, events, largestPayloadBytes: largest, largestPayloadWorkflow: largestWorkflow };
+  for (const list of spans.values()) {
+    list.sort((a, b) => a.startMs - b.startMs);
+    for (let i = 1; i < list.length; i++) runTimeline.handoverMs += Math.max(0, list[i]!.startMs - list[i - 1]!.closeMs);
+  }
+  return { executions: executions.length, events, largestPayloadBytes: largest, largestPayloadWorkflow: largestWorkflow, runTimeline };
 }
 
 /** The marker a local activity's result is recorded in (the SDK core's name for it). */

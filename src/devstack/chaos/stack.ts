@@ -71,6 +71,11 @@ export class ChaosStack {
     private readonly dataConverter: DataConverter,
   ) {}
 
+  /** The dev server's process, while it runs (the benchmark reads its CPU). */
+  get devServerPid(): number | undefined {
+    return this.devServer?.pid;
+  }
+
   /** The parent's client; replaced after a dev-server restart, so always read it from here. */
   get client(): Client {
     if (!this.currentClient) throw new Error('the soak has no Temporal client (dev server down)');

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { batchesInFlight, entriesPerBatch } from '../../src/domain/write-batches.js';
+
+describe('batches a run keeps in flight', () => {
+  it('a rate-limited Personio client gets only what keeps its bucket busy: two batches at 5/s, not the configured eight', () => {
+    expect(batchesInFlight(8, 5)).toBe(2);
+    expect(batchesInFlight(8, 1)).toBe(2);
+  });
+
+  it('grows with the client rate (a quarter second per request in flight) up to the configured concurrency', () => {
+    expect(batchesInFlight(8, 12)).toBe(3);
+    expect(batchesInFlight(8, 25)).toBe(7);
+    expect(batchesInFlight(8, 33)).toBe(8);
+    expect(batchesInFlight(8, 1000)).toBe(8);
+    expect(batchesInFlight(32, 1000)).toBe(32);
+  });
+
+  it('never more than configured, and the configured value when the rate is unknown (plans of older versions)', () => {
+    expect(batchesInFlight(1, 5)).toBe(1);
+    expect(batchesInFlight(4, undefined)).toBe(4);
+  });
+});
+
+describe('entries per write batch', () => {
+  it("stays at ten up to 200/s: a batch of ten is a few seconds of a rate-limited client's requests (5.4 s at 5/s)", () => {
+    expect(entriesPerBatch(50, 5)).toBe(10);
+    expect(entriesPerBatch(50, 33)).toBe(10);
+    expect(entriesPerBatch(50, 200)).toBe(10);
+  });
+
+  it("grows with the client's rate (a twentieth of it) up to the configured size: 50 at 1000/s", () => {
+    expect(entriesPerBatch(50, 300)).toBe(15);
+    expect(entriesPerBatch(50, 1000)).toBe(50);
+    expect(entriesPerBatch(50, 100_000)).toBe(50);
+    expect(entriesPerBatch(25, 1000)).toBe(25);
+  });
+
+  it('never more than configured (a tenant that set 3 keeps 3), and the configured size when the rate is unknown', () => {
+    expect(entriesPerBatch(3, 1000)).toBe(3);
+    expect(entriesPerBatch(1, 5)).toBe(1);
+    expect(entriesPerBatch(50, undefined)).toBe(50);
+  });
+});
