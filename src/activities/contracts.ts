@@ -228,7 +228,7 @@ export const RunPlan = z.object({
    * limit and this process's share of the per-IP one). Absent in older histories and when not paced.
    */
   personioRatePerSecond: z.number().positive().optional(),
-  /** Entries per write batch for that rate (write-batches.ts), when the run named its batchSize; else the run's batchSize. */
+  /** Entries per write batch for that rate (write-pacing.ts), when the run named its batchSize; else the run's batchSize. */
   entriesPerBatch: z.number().int().positive().optional(),
 });
 export type RunPlan = z.infer<typeof RunPlan>;

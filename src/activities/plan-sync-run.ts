@@ -13,7 +13,7 @@ import { planEntry } from './plan-entry.js';
 import { quarantineDigest } from './quarantine-digest.js';
 import { IN_FLIGHT_MS } from './window-cache.js';
 import { fullPassDue, parseTenantSyncConfig } from '../domain/tenant-config.js';
-import { entriesPerBatch } from '../domain/write-batches.js';
+import { entriesPerBatch, entriesPerRun } from '../domain/write-pacing.js';
 
 /** Quarantined entries a summary names with their reasons (the count and digest cover all). */
 export const QUARANTINE_SAMPLE_LIMIT = 50;
@@ -117,7 +117,7 @@ async function quarantineOf(work: CollectedWork, personio: PersonioClient, chunk
     const plan = planOf(entry, inputsKey, notOurs, () => planEntry(entry, work.ctx, index, notOurs));
     if (plan.ok || 'quarantine' in plan) untransferred.push(entry);
     if (plan.ok) {
-      if (onPlanned && !onPlanned(plan.entry)) work.fates.add('pending', `beyond this run's ${chunkSize} entries (chunkSize): the next run takes it`, labelOf(entry, zone));
+      if (onPlanned && !onPlanned(plan.entry)) work.fates.add('pending', `beyond this run's ${chunkSize} entries (chunkSize; fewer at a low Personio rate): the next run takes it`, labelOf(entry, zone));
     } else if ('quarantine' in plan) {
       quarantined.push(plan.quarantine);
     } else {
@@ -130,12 +130,15 @@ async function quarantineOf(work: CollectedWork, personio: PersonioClient, chunk
 
 /**
  * Everything one run will do, in a form small enough for workflow history: at most
- * `chunkSize` entries (oldest first) and MAX_DELETIONS_PER_RUN deletions; `more` tells the
+ * `chunkSize` entries (oldest first; fewer at a low Personio rate, write-pacing.ts) and MAX_DELETIONS_PER_RUN deletions; `more` tells the
  * tenant loop to start another run. Of the quarantined entries, those the tenant has room to
  * hold (`holdRoom`) come with their reasons; the rest as a count, a digest and a sample, and
  * with their fates. Every entry of the window is in `entries`, in `quarantined` or has a fate.
  */
 export async function planRun(timr: TimrClient, personio: PersonioClient, input: PlanInput, observe?: PlanObserver): Promise<RunPlan> {
+  const rate = personioRate(personio);
+  // A run at a high Personio rate takes more of the chunk (write-pacing.ts).
+  const perRun = entriesPerRun(input.chunkSize, rate);
   // The runs of a backfill follow each other within seconds: the window as the previous one
   // read it plus timr's changes since, not the whole window again (window-cache.ts).
   const work = await collectWork(timr, { ...input, maxDeletions: MAX_DELETIONS_PER_RUN, useWindowCache: true, ...(input.repair && { replace: input.repair.replace }), ...(input.range && { range: input.range }) });
@@ -146,9 +149,9 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
   const quarantined = await quarantineOf(
     work,
     personio,
-    input.chunkSize,
+    perRun,
     (entry) => {
-      if (entries.length >= input.chunkSize) {
+      if (entries.length >= perRun) {
         more = true;
         return false;
       }
@@ -179,21 +182,16 @@ export async function planRun(timr: TimrClient, personio: PersonioClient, input:
     releasedQuarantine: work.releasedQuarantine,
     eligible: work.eligible.length + work.invalid.length,
     ...(input.repair && { repairObsolete: repair.obsolete }),
-    ...writePacing(personio, input.batchSize),
+    // The run keeps only as many batches in flight as the rate can use, and sizes them by it.
+    ...(rate !== undefined && { personioRatePerSecond: rate }),
+    ...(input.batchSize !== undefined && { entriesPerBatch: entriesPerBatch(input.batchSize, rate) }),
   };
 }
 
-/**
- * The Personio rate the run's writes will get here, and the batch size for it: the run keeps
- * only as many batches in flight as the rate can use, and sizes them by it (write-batches.ts).
- */
-function writePacing(personio: PersonioClient, batchSize: number | undefined): Pick<RunPlan, 'personioRatePerSecond' | 'entriesPerBatch'> {
-  const known = personio.requestRate;
-  const rate = known !== undefined && Number.isFinite(known) && known > 0 ? known : undefined;
-  return {
-    ...(rate !== undefined && { personioRatePerSecond: rate }),
-    ...(batchSize !== undefined && { entriesPerBatch: entriesPerBatch(batchSize, rate) }),
-  };
+/** The Personio rate the run's writes will get here (write-pacing.ts sizes them by it); undefined when not paced. */
+function personioRate(personio: PersonioClient): number | undefined {
+  const rate = personio.requestRate;
+  return rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined;
 }
 
 /**
@@ -224,7 +222,8 @@ export async function previewBackfill(timr: TimrClient, personio: PersonioClient
   const work = await collectWork(timr, { ...input, range: input.range });
   const counts = { new: 0, retransfer: 0, relock: 0 };
   const sample: BackfillPreview['sample'] = [];
-  const quarantined = await quarantineOf(work, personio, input.chunkSize, (entry) => {
+  const perRun = entriesPerRun(input.chunkSize, personioRate(personio));
+  const quarantined = await quarantineOf(work, personio, perRun, (entry) => {
     counts[entry.kind]++;
     if (sample.length < PREVIEW_SAMPLE) sample.push({ entryId: entry.entryId, employee: entry.employee, date: entry.date });
     return true;
@@ -239,7 +238,7 @@ export async function previewBackfill(timr: TimrClient, personio: PersonioClient
     sample,
     quarantined: quarantined.length,
     quarantineSample: quarantined.slice(0, PREVIEW_SAMPLE),
-    runs: Math.ceil(planned / input.chunkSize),
+    runs: Math.ceil(planned / perRun),
   };
 }
 

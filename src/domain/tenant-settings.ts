@@ -22,17 +22,21 @@ export function tenantSettingsSchema() {
     intervalSeconds: z.number().int().min(5).max(7 * 86_400).default(900),
     /** How far back entries are looked for (raise it for a first backfill). */
     lookbackDays: z.number().int().min(1).max(3660).default(62),
-    /** Entries per run; keeps one run's history far below Temporal's limits. */
-    chunkSize: z.number().int().min(1).max(500).default(200),
+    /**
+     * Entries per run, at most; keeps one run's history far below Temporal's limits. A run sizes
+     * itself by the tenant's Personio rate (write-pacing.ts): 200 up to 400 requests/s, 500 at
+     * 1000/s. Tenants started before 500 was the default keep the 200 they were started with.
+     */
+    chunkSize: z.number().int().min(1).max(500).default(500),
     /**
      * Batches transferred in parallel within a run, at most: a run keeps fewer in flight when the
-     * tenant's Personio rate cannot use them (write-batches.ts). 8 measured no faster than 4
+     * tenant's Personio rate cannot use them (write-pacing.ts). 8 measured no faster than 4
      * side by side (docs/performance.md), so 4 stays.
      */
     concurrency: z.number().int().min(1).max(32).default(4),
     /**
      * Entries per post/lock activity, at most: a run sizes its batches by the tenant's Personio
-     * rate (write-batches.ts): 10 up to 200 requests/s (at Personio's default 5/s a batch of 10
+     * rate (write-pacing.ts): 10 up to 200 requests/s (at Personio's default 5/s a batch of 10
      * takes about 5 s, so a killed worker's batch is redone quickly), 50 at 1000/s, where batches
      * of 10 spent half the backfill's CPU on activity overhead. Batches keep a run's history small
      * (about 2 events per entry instead of about 10); a refused entry never fails its batch.

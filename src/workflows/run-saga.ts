@@ -31,7 +31,7 @@ import type {
   UnresolvedWrite,
 } from '../activities/contracts.js';
 import { FailureType } from '../clients/failure-types.js';
-import { batchesInFlight } from '../domain/write-batches.js';
+import { batchesInFlight } from '../domain/write-pacing.js';
 import { FateTally, QUARANTINE_CAUSES } from '../domain/entry-fates.js';
 import { applyLedgerEvent, newLedgerEntry, newRemovalLedgerEntry, newVerdictLedgerEntry, type EntryLedger, type LedgerEvent, type Verdict } from '../domain/ledger.js';
 import { applicationFailureOf, failureMessage } from './failure-chain.js';

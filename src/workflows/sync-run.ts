@@ -80,7 +80,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<SyncRunRepor
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: [FailureType.AuthRejected] },
   };
   // A batch works through its entries one by one: it may take its entries' count times one
-  // entry's time (see perEntry below; a batch's size comes from its plan, write-batches.ts).
+  // entry's time (see perEntry below; a batch's size comes from its plan, write-pacing.ts).
   const batch: ActivityOptions = {
     ...base,
     // If the run is cancelled (e.g. from the UI), wait for what the batch really did: its

@@ -28,11 +28,12 @@ import type { AuditOutcome, AuditSummary, BackfillState, RunCounts, RunSummary, 
 const RECENT_RUNS = 10;
 /**
  * Bounds of the tenant's state at any tenant size (issue 8): held quarantined entries (id and
- * last_modified, about 70 bytes each), settled entries, and the sample of quarantined entries
+ * last_modified, about 70 bytes each; room for one run of chunkSize, at most 500, stays free for
+ * its refusals, so 1,000 keeps at least 500 for the rest), settled entries, and the sample of quarantined entries
  * kept with their reasons. Quarantined entries beyond the hold list are derived again by every
  * run; the check recognises them by digest, so they are not new work while unchanged.
  */
-export const HELD_LIMIT = 500;
+export const HELD_LIMIT = 1_000;
 export const SETTLED_LIMIT = 500;
 export const QUARANTINE_SAMPLE = 50;
 /** Quarantined entries one plan hands over to be held (each comes with its reason). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchesInFlight, entriesPerBatch } from '../../src/domain/write-batches.js';
+import { batchesInFlight, entriesPerBatch, entriesPerRun } from '../../src/domain/write-pacing.js';
 
 describe('batches a run keeps in flight', () => {
   it('a rate-limited Personio client gets only what keeps its bucket busy: two batches at 5/s, not the configured eight', () => {
@@ -39,5 +39,25 @@ describe('entries per write batch', () => {
     expect(entriesPerBatch(3, 1000)).toBe(3);
     expect(entriesPerBatch(1, 5)).toBe(1);
     expect(entriesPerBatch(50, undefined)).toBe(50);
+  });
+});
+
+describe('entries per run', () => {
+  it("stays at 200 up to 400/s: a run of 200 is minutes of a rate-limited client's requests", () => {
+    expect(entriesPerRun(500, 5)).toBe(200);
+    expect(entriesPerRun(500, 400)).toBe(200);
+  });
+
+  it("grows with the client's rate (half of it) up to the configured chunkSize: 500 at 1000/s", () => {
+    expect(entriesPerRun(500, 600)).toBe(300);
+    expect(entriesPerRun(500, 1000)).toBe(500);
+    expect(entriesPerRun(500, 100_000)).toBe(500);
+    expect(entriesPerRun(300, 1000)).toBe(300);
+  });
+
+  it('never more than configured (a tenant that set 8 keeps 8), and the configured size when the rate is unknown', () => {
+    expect(entriesPerRun(8, 1000)).toBe(8);
+    expect(entriesPerRun(150, 5)).toBe(150);
+    expect(entriesPerRun(500, undefined)).toBe(500);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * How a run sizes its Personio writes by the rate its tenant's Personio client gets (both
- * rules give the configured value when the rate is unknown: plans of older versions).
+ * How a run sizes its Personio writes by the rate its tenant's Personio client gets (every
+ * rule gives the configured value when the rate is unknown: plans of older versions).
  *
  * Batches in flight: more than the client can serve only queue in its limiter, and a batch that
  * waits there still holds its activity slot and its start-to-close time; so a run keeps about a
@@ -13,10 +13,19 @@
  * only 27 ms at 1000/s, where that overhead was half of a backfill's CPU (docs/performance.md).
  * So a batch takes a twentieth of the rate in entries (about 0.15 s of requests), ten at least,
  * never more than the tenant's batchSize.
+ *
+ * Entries per run: every run costs a plan (the window re-read from the cache plus timr's
+ * changes since) and a child workflow's start and end, about a quarter second in all. A run of
+ * 200 is minutes of a rate-limited client's requests (108 s at 5/s) but half a second at
+ * 1000/s, where 24 such runs were a third of a 4,600-entry backfill (docs/performance.md). So a
+ * run takes half the rate in entries (about 1.35 s of requests), 200 at least, never more than
+ * the tenant's chunkSize.
  */
 const SECONDS_IN_FLIGHT = 0.25;
 const MIN_ENTRIES_PER_BATCH = 10;
 const ENTRIES_PER_REQUEST_PER_SECOND = 1 / 20;
+const MIN_ENTRIES_PER_RUN = 200;
+const RUN_ENTRIES_PER_REQUEST_PER_SECOND = 1 / 2;
 
 export function batchesInFlight(configured: number, ratePerSecond: number | undefined): number {
   if (ratePerSecond === undefined) return configured;
@@ -26,4 +35,9 @@ export function batchesInFlight(configured: number, ratePerSecond: number | unde
 export function entriesPerBatch(configured: number, ratePerSecond: number | undefined): number {
   if (ratePerSecond === undefined) return configured;
   return Math.min(configured, Math.max(MIN_ENTRIES_PER_BATCH, Math.ceil(ratePerSecond * ENTRIES_PER_REQUEST_PER_SECOND)));
+}
+
+export function entriesPerRun(configured: number, ratePerSecond: number | undefined): number {
+  if (ratePerSecond === undefined) return configured;
+  return Math.min(configured, Math.max(MIN_ENTRIES_PER_RUN, Math.ceil(ratePerSecond * RUN_ENTRIES_PER_REQUEST_PER_SECOND)));
 }
