@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../temporal-cli.js';
-import { clonedSeed, demoSeed } from './data.js';
+import { clonedSeed, demoSeed, renamed } from './data.js';
 import { fairness, idleTenants, noChangeCycles, plainBackfill, productBackfill, type Log, type NoChangeCycle, type ProductBackfill } from './phases.js';
 import { machineLoad, round } from './proc.js';
 import { BenchStack } from './stack.js';
@@ -23,6 +23,12 @@ export interface BenchConfig {
   noChangeSettle: boolean;
   /** Run the 25/s (default limiter) backfill beside the 1000/s one. */
   limiterPhase: boolean;
+  /**
+   * Product and sequential baseline, one after the other, this many times per 1000/s phase: one
+   * pair's ratio spread 0.98–1.49 on this machine (same code, same data), so the target is the
+   * median pair's.
+   */
+  pairs: number;
 }
 
 export const CONFIGS: Record<BenchMode, BenchConfig> = {
@@ -35,6 +41,7 @@ export const CONFIGS: Record<BenchMode, BenchConfig> = {
     noChangeRepetitions: 1,
     noChangeSettle: false,
     limiterPhase: true,
+    pairs: 1,
   },
   quick: {
     multi: { tenants: 2, employees: 8, days: 14 },
@@ -44,6 +51,7 @@ export const CONFIGS: Record<BenchMode, BenchConfig> = {
     noChangeRepetitions: 3,
     noChangeSettle: true,
     limiterPhase: true,
+    pairs: 1,
   },
   full: {
     multi: { tenants: 4, employees: 30, days: 24 },
@@ -53,6 +61,7 @@ export const CONFIGS: Record<BenchMode, BenchConfig> = {
     noChangeRepetitions: 3,
     noChangeSettle: true,
     limiterPhase: true,
+    pairs: 3,
   },
 };
 
@@ -117,13 +126,21 @@ export async function runBenchmark(opts: BenchOptions, log: Log) {
       const noChange = await noChangeCycles(stack, seed, undefined, cfg.noChangeRepetitions, cfg.noChangeSettle);
       const plainSequential = await plainBackfill(stack, seed, product.views, 1000, 1, log);
       const plainParallel4 = await plainBackfill(stack, seed, product.views, 1000, 4, log);
-      return { product, noChange, plainSequential, plainParallel4 };
+      const pairs = [pairOf(product, plainSequential)];
+      // The same data under other tenant ids (their histories apart), product then baseline again.
+      for (let n = 2; n <= cfg.pairs; n++) {
+        const again = renamed(seed, `${prefix}${n}`);
+        const p = await productBackfill(stack, again, `${prefix}${n}`, 1000, log, 30 * 60_000);
+        pairs.push(pairOf(p, await plainBackfill(stack, again, p.views, 1000, 1, log)));
+      }
+      return { product, noChange, plainSequential, plainParallel4, pairs, sequentialRatio: median(pairs.map((p) => p.ratio)) };
     };
     const multi = want('multi') ? await engine(multiSeed('bm'), 'bm') : undefined;
     const single = want('single') ? await engine(demoSeed({ tenants: 1, ...cfg.single, seed: 7 }, 'bs'), 'bs') : undefined;
     for (const [name, run] of [['multiTenant', multi], ['oneTenant', single]] as const) {
       if (!run) continue;
-      targets[`backfill.productToPlain.${name} (1000/s, sequential baseline)`] = atMost(perEntryRatio(run.product, run.plainSequential), 1.3, '×');
+      const measured = run.pairs.length > 1 ? `×, the median of ${run.pairs.length} pairs: ${run.pairs.map((p) => p.ratio).join(', ')}` : '×';
+      targets[`backfill.productToPlain.${name} (1000/s, sequential baseline)`] = atMost(run.sequentialRatio, 1.3, measured);
       targets[`backfill.productToPlain.${name} (1000/s, 4-way baseline)`] = info(perEntryRatio(run.product, run.plainParallel4), '×');
     }
     const backfills = [multi, single].filter((b) => b !== undefined).map((b) => b.product);
@@ -168,7 +185,7 @@ export async function runBenchmark(opts: BenchOptions, log: Log) {
 
     const failed = Object.entries(targets).filter(([, f]) => f.pass === false).map(([k]) => k);
     const engineRun = (run: typeof multi) =>
-      run && { product: withoutViews(run.product), plainSequential: run.plainSequential, plainParallel4: run.plainParallel4 };
+      run && { product: withoutViews(run.product), plainSequential: run.plainSequential, plainParallel4: run.plainParallel4, pairs: run.pairs };
     return {
       bench: 'timr-personio-sync',
       mode,
@@ -187,6 +204,17 @@ export async function runBenchmark(opts: BenchOptions, log: Log) {
   } finally {
     await stack.stop();
   }
+}
+
+/** One product run beside the baseline run that followed it. */
+function pairOf(product: ProductBackfill, plain: { seconds: number; transferred: number; load: { load1: number } }) {
+  return { productSeconds: product.seconds, plainSeconds: plain.seconds, workerCpuMsPerEntry: product.workerCpuMsPerEntry, ratio: perEntryRatio(product, plain), load1: plain.load.load1 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : round((sorted[mid - 1]! + sorted[mid]!) / 2, 2);
 }
 
 /** Product time per transferred entry ÷ the baseline's (1.0: no overhead at all). */
