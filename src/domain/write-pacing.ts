@@ -27,17 +27,20 @@ const ENTRIES_PER_REQUEST_PER_SECOND = 1 / 20;
 const MIN_ENTRIES_PER_RUN = 200;
 const RUN_ENTRIES_PER_REQUEST_PER_SECOND = 1 / 2;
 
-export function batchesInFlight(configured: number, ratePerSecond: number | undefined): number {
+/** The configured value, or a share of the rate (`least` at least) when it is known — never more than configured. */
+function byRate(configured: number, ratePerSecond: number | undefined, least: number, perRequestPerSecond: number): number {
   if (ratePerSecond === undefined) return configured;
-  return Math.min(configured, Math.max(2, Math.ceil(ratePerSecond * SECONDS_IN_FLIGHT)));
+  return Math.min(configured, Math.max(least, Math.ceil(ratePerSecond * perRequestPerSecond)));
+}
+
+export function batchesInFlight(configured: number, ratePerSecond: number | undefined): number {
+  return byRate(configured, ratePerSecond, 2, SECONDS_IN_FLIGHT);
 }
 
 export function entriesPerBatch(configured: number, ratePerSecond: number | undefined): number {
-  if (ratePerSecond === undefined) return configured;
-  return Math.min(configured, Math.max(MIN_ENTRIES_PER_BATCH, Math.ceil(ratePerSecond * ENTRIES_PER_REQUEST_PER_SECOND)));
+  return byRate(configured, ratePerSecond, MIN_ENTRIES_PER_BATCH, ENTRIES_PER_REQUEST_PER_SECOND);
 }
 
 export function entriesPerRun(configured: number, ratePerSecond: number | undefined): number {
-  if (ratePerSecond === undefined) return configured;
-  return Math.min(configured, Math.max(MIN_ENTRIES_PER_RUN, Math.ceil(ratePerSecond * RUN_ENTRIES_PER_REQUEST_PER_SECOND)));
+  return byRate(configured, ratePerSecond, MIN_ENTRIES_PER_RUN, RUN_ENTRIES_PER_REQUEST_PER_SECOND);
 }

@@ -20,7 +20,11 @@ function clockTicks(): number {
 
 /** User + system CPU seconds the process has used so far (its threads included). */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** utime + stime of a process's or thread's `stat` line. */
+function statCpuSeconds(stat: string): number {
   // The command name (field 2) may contain spaces: fields count from the closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
@@ -51,8 +55,7 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '#');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / clockTicks();
+      out[name] = (out[name] ?? 0) + statCpuSeconds(stat);
     } catch {
       // The thread ended between the listing and the read.
     }
