@@ -58,7 +58,12 @@ describe('sync activities: heartbeats, cancellation and rate-limit waits', () =>
     rmSync(secretsDir, { recursive: true, force: true });
   });
 
-  /** An activity environment like a worker's, recording when the activity heartbeats. */
+  /**
+   * An activity environment like a worker's, recording when the activity heartbeats. Times are
+   * monotonic, and a probe timer in this process tells a silent pulse from a process that did
+   * not run at all (a loaded CI machine once stalled this one for 7.5 s mid-test): a stretch
+   * without a heartbeat counts only the time the probe kept ticking.
+   */
   function environment(info: { startToCloseTimeoutMs?: number } = {}) {
     const env = new MockActivityEnvironment({
       heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
@@ -67,18 +72,27 @@ describe('sync activities: heartbeats, cancellation and rate-limit waits', () =>
       attempt: 1,
     });
     const beats: number[] = [];
-    env.on('heartbeat', () => beats.push(Date.now()));
+    env.on('heartbeat', () => beats.push(performance.now()));
     /** Runs the activity; returns its outcome and the longest stretch without a heartbeat. */
     const run = async <T>(fn: () => Promise<T>) => {
-      const started = Date.now();
+      const PROBE_MS = 50;
+      const ticks: number[] = [];
+      const probe = setInterval(() => ticks.push(performance.now()), PROBE_MS);
+      const started = performance.now();
       const outcome = await env.run(fn).then(
         (value) => ({ ok: true as const, value }),
         (error: unknown) => ({ ok: false as const, error }),
       );
-      const ended = Date.now();
+      const ended = performance.now();
+      clearInterval(probe);
       const points = [started, ...beats, ended];
-      const longestSilenceMs = Math.max(...points.slice(1).map((t, i) => t - points[i]!));
-      return { outcome, beats: beats.length, longestSilenceMs, ms: ended - started };
+      /** How long within (from, to) this process did not run: the probe's gaps beyond its period. */
+      const stalledMs = (from: number, to: number) => {
+        const inside = [from, ...ticks.filter((t) => t > from && t < to), to];
+        return inside.slice(1).reduce((sum, t, i) => sum + Math.max(0, t - inside[i]! - 2 * PROBE_MS), 0);
+      };
+      const silences = points.slice(1).map((t, i) => t - points[i]! - stalledMs(points[i]!, t));
+      return { outcome, beats: beats.length, longestSilenceMs: Math.round(Math.max(...silences)), ms: Math.round(ended - started) };
     };
     return { env, run };
   }
