@@ -67,6 +67,16 @@ export const WORKFLOW_PRELOAD_MODULES = [
  */
 export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
+/**
+ * V8 flags a worker process starts with (the Dockerfile, `npm run worker`, the soak's and
+ * benchmark's workers). A worker is mostly idle cached workflows: V8 sized for speed keeps heap
+ * it does not need, and its parallel GC helpers each hold their own buffers. Side by side, 300
+ * idle tenants twice each: projected RSS for 1,000 tenants 704–725 MiB without, 541–548 MiB with
+ * both; CPU per idle cycle within the runs' spread (issue 10, docs/performance.md). Command-line
+ * flags: Node refuses them in NODE_OPTIONS, and V8 reads GC flags before the heap exists.
+ */
+export const WORKER_NODE_FLAGS: readonly string[] = ['--optimize-for-size', '--single-threaded-gc'];
+
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -162,6 +172,10 @@ async function main(): Promise<void> {
   const logger = log();
   for (const [name, value] of Object.entries(WORKER_PROCESS_ENV)) {
     if (process.platform === 'linux' && process.env[name] === undefined) logger.info(`${name} is unset: start the worker with ${name}=${value} for less memory per cached tenant (README "Production")`);
+  }
+  const missingFlags = WORKER_NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
+  if (missingFlags.length > 0) {
+    logger.info(`node started without ${missingFlags.join(' ')}: start the worker as node ${WORKER_NODE_FLAGS.join(' ')} … for less memory per cached tenant (README "Production")`);
   }
   let sharedWith = 0;
   const ipShare = await startIpShare({

@@ -18,7 +18,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { DEFAULT_DEPLOYMENT_NAME, VERSIONING_ENV } from '../../src/deploy/worker-version.js';
-import { WORKER_PROCESS_ENV } from '../../src/worker.js';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/worker.js';
 import { FAIRNESS_DYNAMIC_CONFIG } from '../../src/devstack/dev-server.js';
 import { PROJECT_ROOT, resolveTool, TEMPORAL_CLI, toolVersion } from '../../src/devstack/temporal-cli.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes.js';
@@ -473,6 +473,15 @@ describe('Dockerfile and .dockerignore', () => {
     expect(Object.keys(WORKER_PROCESS_ENV).length).toBeGreaterThan(0);
   });
 
+  it('starts the worker with the V8 flags the worker asks for, in the image and in npm run worker', () => {
+    const cmd = stages.at(-1)!.filter(([kw]) => kw === 'CMD').map(([, arg]) => JSON.parse(arg!) as string[]);
+    expect(cmd).toHaveLength(1);
+    expect(cmd[0]).toEqual(['node', ...WORKER_NODE_FLAGS, 'dist/src/worker.js']);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.worker).toContain(`node ${WORKER_NODE_FLAGS.join(' ')} --import tsx src/worker.ts`);
+    expect(WORKER_NODE_FLAGS.length).toBeGreaterThan(0);
+  });
+
   it('runs as a numeric non-root user', () => {
     const users = stages.at(-1)!.filter(([kw]) => kw === 'USER').map(([, arg]) => arg);
     expect(users).toHaveLength(1);
@@ -487,7 +496,9 @@ describe('Dockerfile and .dockerignore', () => {
     const cmd = instructions.filter(([kw]) => kw === 'CMD').at(-1)![1];
     const commands: string[][] = [JSON.parse(cmd) as string[]];
     for (const s of [service('worker'), service('codec-server')]) if (Array.isArray(s.command)) commands.push(s.command);
-    const entries = commands.filter((c) => c[0] === 'node' && c[1]?.startsWith('dist/')).map((c) => c[1]!);
+    // The entry point is node's first argument that is not a flag.
+    const entryOf = (c: string[]) => c.slice(1).find((a) => !a.startsWith('-'));
+    const entries = commands.filter((c) => c[0] === 'node' && entryOf(c)?.startsWith('dist/')).map((c) => entryOf(c)!);
     expect(entries).toEqual(expect.arrayContaining(['dist/src/worker.js', 'dist/src/cli/codec-server.js']));
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; bin?: Record<string, string> };
     // The operator CLI in the image: each package.json bin runs dist/src/cli/<name>.js.

@@ -326,6 +326,8 @@ export interface IdleFigures {
   /** Cycles the tenants' intervals put in the window (each tenant one per interval). */
   cyclesInWindow: number;
   workerCpuMsPerCycle: number;
+  /** workerCpuMsPerCycle by thread name (digits folded into #): where an idle cycle's CPU goes. */
+  workerThreadCpuMsPerCycle: Record<string, number>;
   /** The same worker with 1,000 such tenants, from the per-tenant figures (equal to the measurement when tenants = 1,000). */
   projectedFor1000: { rssMiB: number; coreFraction: number };
   startSeconds: number;
@@ -354,6 +356,7 @@ export async function idleTenants(stack: BenchStack, seed: Seed, prefix: string,
   log(`${n} idle tenants started and through their first cycle in ${Math.round(startSeconds)} s; warm-up ${warmupSeconds} s, then ${windowSeconds} s measured`);
   await sleep(warmupSeconds * 1000);
   const cpu0 = cpuSeconds(pid);
+  const threads0 = threadCpuSeconds(pid);
   const w0 = Date.now();
   let peak = rssBytes(pid);
   while (Date.now() - w0 < windowSeconds * 1000) {
@@ -361,9 +364,11 @@ export async function idleTenants(stack: BenchStack, seed: Seed, prefix: string,
     peak = Math.max(peak, rssBytes(pid));
   }
   const cpu1 = cpuSeconds(pid);
+  const threads = threadCpuSeconds(pid);
   const window = (Date.now() - w0) / 1000;
   const rss = rssBytes(pid);
   const cycles = (n * window) / intervalSeconds;
+  const perCycle = Object.entries(threadCpuDelta(threads0, threads)).map(([k, v]) => [k, round((v * 1000) / cycles, 2)] as const);
   const perTenant = (rss - rssBefore) / n;
   const coreFraction = (cpu1 - cpu0) / window;
   return {
@@ -377,6 +382,7 @@ export async function idleTenants(stack: BenchStack, seed: Seed, prefix: string,
     coreFraction: round(coreFraction, 3),
     cyclesInWindow: round(cycles, 1),
     workerCpuMsPerCycle: round(((cpu1 - cpu0) * 1000) / cycles, 2),
+    workerThreadCpuMsPerCycle: Object.fromEntries(perCycle.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1])),
     projectedFor1000: { rssMiB: round((rssBefore + perTenant * 1000) / MiB, 1), coreFraction: round((coreFraction / n) * 1000, 3) },
     startSeconds: round(startSeconds, 1),
     load: machineLoad(),

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WORKER_PROCESS_ENV } from '../../worker.js';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker.js';
 import { PROJECT_ROOT } from '../temporal-cli.js';
 
 const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-main.ts');
@@ -79,7 +79,7 @@ export class WorkerSupervisor {
   private spawnAttempt(): Promise<void> {
     const n = ++this.generation;
     const logFile = createWriteStream(path.join(this.opts.logDir, `worker-${String(n).padStart(3, '0')}.log`));
-    const child = spawn(process.execPath, this.opts.workerMain ? [this.opts.workerMain] : ['--import', 'tsx', WORKER_MAIN], {
+    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...(this.opts.workerMain ? [this.opts.workerMain] : ['--import', 'tsx', WORKER_MAIN])], {
       cwd: PROJECT_ROOT,
       env: { ...WORKER_PROCESS_ENV, ...process.env, ...this.opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
