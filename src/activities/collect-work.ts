@@ -149,10 +149,48 @@ function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function collectWork(timr: TimrClient, input: CollectInput): Promise<CollectedWork> {
-  const config = input.config ?? parseTenantSyncConfig(input.sync, input.tenantId);
+/**
+ * The working-time types as this process last read them, per tenant. A change check between full
+ * passes uses a read younger than this: types change rarely, and reading them was one of a quiet
+ * cycle's three requests (issue 10). Every other read (a full pass, a run's plan, a backfill, an
+ * audit) is fresh and refreshes it, and so does a change naming a type the kept read lacks.
+ */
+export const TYPES_MAX_AGE_MS = 10 * 60_000;
+/** Tenants whose read is kept at most (a worker's tenants; beyond, the oldest read goes). */
+const TYPES_KEPT_LIMIT = 20_000;
+const typesRead = new Map<string, { types: WorkingTimeType[]; digest: string; atMs: number }>();
+
+export function clearTypesCache(): void {
+  typesRead.clear();
+}
+
+async function readTypes(timr: TimrClient, nowMs: number): Promise<{ types: WorkingTimeType[]; digest: string }> {
   const types = await timr.listWorkingTimeTypes();
-  const typesDigest = digestOfTypes(types);
+  const read = { types, digest: digestOfTypes(types), atMs: nowMs };
+  typesRead.delete(timr.tenantId);
+  typesRead.set(timr.tenantId, read);
+  if (typesRead.size > TYPES_KEPT_LIMIT) typesRead.delete(typesRead.keys().next().value!);
+  return read;
+}
+
+/** The kept read, when young enough and the one the previous check saw (otherwise a full pass follows, which reads afresh). */
+function keptTypes(tenantId: string, digest: string | null | undefined, nowMs: number): { types: WorkingTimeType[]; digest: string } | undefined {
+  const kept = typesRead.get(tenantId);
+  return kept && kept.digest === digest && nowMs - kept.atMs >= 0 && nowMs - kept.atMs < TYPES_MAX_AGE_MS ? kept : undefined;
+}
+
+export async function collectWork(timr: TimrClient, input: CollectInput): Promise<CollectedWork> {
+  const nowMs = (input.now ?? new Date()).getTime();
+  const kept = !input.range && input.changedSince !== undefined ? keptTypes(timr.tenantId, input.typesDigest, nowMs) : undefined;
+  // Undefined: a change named a type the kept read lacks; then the types are read afresh.
+  const work = kept && (await collectWith(timr, input, kept, true));
+  // A fresh read never gives up (an unknown type is then the entry's own problem).
+  return work ?? (await collectWith(timr, input, await readTypes(timr, nowMs), false))!;
+}
+
+async function collectWith(timr: TimrClient, input: CollectInput, read: { types: WorkingTimeType[]; digest: string }, keptRead: boolean): Promise<CollectedWork | undefined> {
+  const config = input.config ?? parseTenantSyncConfig(input.sync, input.tenantId);
+  const { types, digest: typesDigest } = read;
   const ctx: ClassificationContext = { config, typeCategories: typeCategories(types) };
   const now = input.now ?? new Date();
   const from = new Date(now.getTime() - input.lookbackDays * 86_400_000);
@@ -206,6 +244,7 @@ export async function collectWork(timr: TimrClient, input: CollectInput): Promis
       progress({ listed });
       stopIfCancelled();
     }
+    if (keptRead && ctx.typeCategories[entry.working_time_type.id] === undefined) return undefined;
     entriesByType.set(entry.working_time_type.id, (entriesByType.get(entry.working_time_type.id) ?? 0) + 1);
     // Not editable by the employee and carrying our record of exactly this content: done.
     // (An admin may still change a locked or approved entry: then the record no longer fits.)

@@ -54,7 +54,8 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '#');
+      // Node names its worker threads like its main thread: the main one is told apart by its id.
+      const name = String(pid) === tid ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '#');
       out[name] = (out[name] ?? 0) + statCpuSeconds(stat);
     } catch {
       // The thread ended between the listing and the read.
