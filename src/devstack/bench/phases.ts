@@ -326,6 +326,8 @@ export interface IdleFigures {
   /** Cycles the tenants' intervals put in the window (each tenant one per interval). */
   cyclesInWindow: number;
   workerCpuMsPerCycle: number;
+  /** timr requests the sandbox served in the window ÷ its cycles (the check's reads). */
+  timrRequestsPerCycle: number;
   /** workerCpuMsPerCycle by thread name (digits folded into #): where an idle cycle's CPU goes. */
   workerThreadCpuMsPerCycle: Record<string, number>;
   /** The same worker with 1,000 such tenants, from the per-tenant figures (equal to the measurement when tenants = 1,000). */
@@ -365,6 +367,7 @@ export async function idleTenants(stack: BenchStack, seed: Seed, prefix: string,
   }
   const cpu1 = cpuSeconds(pid);
   const threads = threadCpuSeconds(pid);
+  const timrRequests = (await stack.requests(w0)).timr.length;
   const window = (Date.now() - w0) / 1000;
   const rss = rssBytes(pid);
   const cycles = (n * window) / intervalSeconds;
@@ -382,6 +385,7 @@ export async function idleTenants(stack: BenchStack, seed: Seed, prefix: string,
     coreFraction: round(coreFraction, 3),
     cyclesInWindow: round(cycles, 1),
     workerCpuMsPerCycle: round(((cpu1 - cpu0) * 1000) / cycles, 2),
+    timrRequestsPerCycle: round(timrRequests / cycles, 2),
     workerThreadCpuMsPerCycle: Object.fromEntries(perCycle.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1])),
     projectedFor1000: { rssMiB: round((rssBefore + perTenant * 1000) / MiB, 1), coreFraction: round((coreFraction / n) * 1000, 3) },
     startSeconds: round(startSeconds, 1),
