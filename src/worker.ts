@@ -72,10 +72,13 @@ export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARE
  * benchmark's workers). A worker is mostly idle cached workflows: V8 sized for speed keeps heap
  * it does not need, and its parallel GC helpers each hold their own buffers. Side by side, 300
  * idle tenants twice each: projected RSS for 1,000 tenants 704–725 MiB without, 541–548 MiB with
- * both; CPU per idle cycle within the runs' spread (issue 10, docs/performance.md). Command-line
- * flags: Node refuses them in NODE_OPTIONS, and V8 reads GC flags before the heap exists.
+ * the first two; CPU per idle cycle within the runs' spread. `--optimize-for-size` also shrinks
+ * the young generation to 1 MiB, so short-lived garbage is scavenged far more often: 8 MiB gave
+ * 14.7 ms per idle cycle against 16.2–18.4 in two pairs, at the same RSS (issue 10,
+ * docs/performance.md). Command-line flags: Node refuses them in NODE_OPTIONS, and V8 reads GC
+ * flags before the heap exists.
  */
-export const WORKER_NODE_FLAGS: readonly string[] = ['--optimize-for-size', '--single-threaded-gc'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--optimize-for-size', '--single-threaded-gc', '--max-semi-space-size=8'];
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
