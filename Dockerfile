@@ -31,5 +31,5 @@ COPY package.json ./
 USER 1000:1000
 # Default: the worker. The codec server runs the same image with another command.
 # The operator CLI: docker run … node bin/timr-sync.js <command> (runs dist/, no tsx in the image).
-# V8 sized for a worker of idle cached workflows (src/worker.ts WORKER_NODE_FLAGS).
-CMD ["node", "--optimize-for-size", "--single-threaded-gc", "--max-semi-space-size=8", "dist/src/worker.js"]
+# V8 without its parallel GC helper threads: less memory per cached tenant (src/worker.ts WORKER_NODE_FLAGS).
+CMD ["node", "--single-threaded-gc", "dist/src/worker.js"]

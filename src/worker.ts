@@ -69,16 +69,15 @@ export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARE
 
 /**
  * V8 flags a worker process starts with (the Dockerfile, `npm run worker`, the soak's and
- * benchmark's workers). A worker is mostly idle cached workflows: V8 sized for speed keeps heap
- * it does not need, and its parallel GC helpers each hold their own buffers. Side by side, 300
- * idle tenants twice each: projected RSS for 1,000 tenants 704–725 MiB without, 541–548 MiB with
- * the first two; CPU per idle cycle within the runs' spread. `--optimize-for-size` also shrinks
- * the young generation to 1 MiB, so short-lived garbage is scavenged far more often: 8 MiB gave
- * 14.7 ms per idle cycle against 16.2–18.4 in two pairs, at the same RSS (issue 10,
- * docs/performance.md). Command-line flags: Node refuses them in NODE_OPTIONS, and V8 reads GC
- * flags before the heap exists.
+ * benchmark's workers). A worker is mostly idle cached workflows, and V8's parallel GC helper
+ * threads each keep their own buffers: without them (300 idle tenants, two runs each, side by
+ * side) 0.35–0.38 MiB per tenant instead of 0.51–0.53, a backfill as fast (one tenant at 1000/s:
+ * product ÷ plain 1.05–1.07 against 1.06–1.12, 2.33 ms worker CPU per entry against 2.61).
+ * Not `--optimize-for-size`: 30 MiB less, but the same backfill 1.58–1.80 and 5.89 ms per entry
+ * (issue 10, docs/performance.md). On the command line: Node refuses V8 flags in NODE_OPTIONS,
+ * and V8 reads GC flags before the heap exists.
  */
-export const WORKER_NODE_FLAGS: readonly string[] = ['--optimize-for-size', '--single-threaded-gc', '--max-semi-space-size=8'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
