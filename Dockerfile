@@ -31,5 +31,5 @@ COPY package.json ./
 USER 1000:1000
 # Default: the worker. The codec server runs the same image with another command.
 # The operator CLI: docker run … node bin/timr-sync.js <command> (runs dist/, no tsx in the image).
-# V8 without its parallel GC helper threads: less memory per cached tenant (src/worker.ts WORKER_NODE_FLAGS).
-CMD ["node", "--single-threaded-gc", "dist/src/worker.js"]
+# V8 without its parallel GC helper threads and with a small young generation: less memory per cached tenant (src/worker.ts WORKER_NODE_FLAGS).
+CMD ["node", "--single-threaded-gc", "--max-semi-space-size=2", "dist/src/worker.js"]

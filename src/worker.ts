@@ -69,15 +69,16 @@ export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARE
 
 /**
  * V8 flags a worker process starts with (the Dockerfile, `npm run worker`, the soak's and
- * benchmark's workers). A worker is mostly idle cached workflows, and V8's parallel GC helper
- * threads each keep their own buffers: without them (300 idle tenants, two runs each, side by
- * side) 0.35–0.38 MiB per tenant instead of 0.51–0.53, a backfill as fast (one tenant at 1000/s:
- * product ÷ plain 1.05–1.07 against 1.06–1.12, 2.33 ms worker CPU per entry against 2.61).
- * Not `--optimize-for-size`: 30 MiB less, but the same backfill 1.58–1.80 and 5.89 ms per entry
- * (issue 10, docs/performance.md). On the command line: Node refuses V8 flags in NODE_OPTIONS,
- * and V8 reads GC flags before the heap exists.
+ * benchmark's workers). A worker is mostly idle cached workflows: V8's parallel GC helper threads
+ * each keep buffers of their own, and each isolate (the main thread's, the workflow thread's) may
+ * grow its young generation to 32 MiB. Side by side, 300 idle tenants: projected RSS for 1,000
+ * 704–725 MiB without flags, 658 with `--single-threaded-gc`, 569 with both below; CPU per idle
+ * cycle within the runs' spread; a one-tenant backfill at 1000/s as fast (product ÷ plain 1.11
+ * against 1.07, 2.33 ms worker CPU per entry against 2.61). Not `--optimize-for-size`: the same
+ * backfill 1.63 and 5.89 ms per entry (issue 10, docs/performance.md). On the command line: Node
+ * refuses V8 flags in NODE_OPTIONS, and V8 reads GC flags before the heap exists.
  */
-export const WORKER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=2'];
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
