@@ -152,8 +152,9 @@ function isoDate(d: Date): string {
 /**
  * The working-time types as this process last read them, per tenant. A change check between full
  * passes uses a read younger than this: types change rarely, and reading them was one of a quiet
- * cycle's three requests (issue 10). Every other read (a full pass, a run's plan, a backfill, an
- * audit) is fresh and refreshes it, and so does a change naming a type the kept read lacks.
+ * cycle's three requests (issue 10). Every other collectWork (a full pass, a run's plan, a
+ * backfill) reads them afresh and refreshes the kept read, and so does a change naming a type the
+ * kept read lacks; audits and locks read their own.
  */
 export const TYPES_MAX_AGE_MS = 10 * 60_000;
 /** Tenants whose read is kept at most (a worker's tenants; beyond, the oldest read goes). */
